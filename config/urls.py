@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hearth.api.api import api
+from hearth.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("guidelines/", core_views.GuidelinesView.as_view(), name="guidelines"),
+    path("help/", include("hearth.safety.urls")),
+    path("accounts/", include("hearth.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("communities/", include("hearth.communities.urls")),
+    path("", include("hearth.forums.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,4 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+class AccountAdapter(DefaultAccountAdapter):
+    pass

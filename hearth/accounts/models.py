@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class SensitiveTopic(models.TextChoices):
+    """Topics an author can warn about and a reader can choose to hide."""
+
+    SELF_HARM = "self_harm", "Self-harm"
+    SUICIDE = "suicide", "Suicide"
+    EATING_DISORDERS = "eating_disorders", "Eating disorders"
+    ABUSE = "abuse", "Abuse"
+    SUBSTANCE_USE = "substance_use", "Substance use"
+    GRAPHIC = "graphic", "Graphic content"
+
+
+class Theme(models.TextChoices):
+    SYSTEM = "system", "Match my device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+    CONTRAST = "contrast", "High contrast"
+
+
+class TextSize(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    LARGE = "large", "Large"
+    LARGER = "larger", "Larger"
+
+
+def default_hidden_topics() -> list[str]:
+    """New members start with every sensitive topic collapsed; they choose what to show."""
+    return list(SensitiveTopic.values)
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Pseudonyms are unique regardless of case, so sign-in ignores case too.
+        return self.get(username__iexact=username)
+
+    def create_user(self, username: str, password: str | None = None, **extra: object) -> User:
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(username, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member, known to others only by a pseudonym."""
+
+    username = models.CharField("pseudonym", max_length=30, unique=True)
+    # For account recovery only: never shown to anyone, never logged.
+    email = models.EmailField(blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Admins: can use the admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    # Roles beyond "member"; community moderators are recorded on their membership.
+    is_listener = models.BooleanField(default=False)
+    is_professional = models.BooleanField(default=False)
+    is_global_moderator = models.BooleanField(default=False)
+
+    age_confirmed_at = models.DateTimeField(null=True, blank=True)
+    guidelines_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    # Profile
+    bio = models.TextField(blank=True, default="", max_length=500)
+    bio_html = models.TextField(blank=True, default="")
+    show_communities = models.BooleanField(default=False)
+
+    # Preferences
+    hidden_topics = models.JSONField(default=default_hidden_topics, blank=True)
+    muted_words = models.JSONField(default=list, blank=True)
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    text_size = models.CharField(max_length=10, choices=TextSize.choices, default=TextSize.NORMAL)
+    reduce_motion = models.BooleanField(default=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or self.is_staff)
+
+    @property
+    def role_names(self) -> list[str]:
+        roles = ["member"]
+        if self.is_listener:
+            roles.append("listener")
+        if self.is_professional:
+            roles.append("professional")
+        if self.is_global_moderator:
+            roles.append("moderator")
+        if self.is_admin:
+            roles.append("admin")
+        return roles
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash is stored; the token itself is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

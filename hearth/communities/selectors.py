@@ -1,0 +1,66 @@
+"""Reads for the community directory and community pages."""
+
+from __future__ import annotations
+
+from hearth.communities.models import (
+    Community,
+    Invitation,
+    InvitationStatus,
+    JoinRequest,
+    Membership,
+    MembershipRole,
+    RequestStatus,
+)
+from hearth.permissions import AnyUser, can_post_in, can_read_community, is_moderator, memberships_of
+
+
+def annotate_for_viewer(user: AnyUser, communities: list[Community]) -> list[Community]:
+    """Mark each community with the viewer's standing in it. Queries: memberships, pending requests, invitations."""
+    memberships = memberships_of(user)
+    pending: set[int] = set()
+    invited: dict[int, int] = {}
+    if user.is_authenticated:
+        pending = set(
+            JoinRequest.objects.filter(user=user, status=RequestStatus.PENDING).values_list("community_id", flat=True)
+        )
+        invited = dict(
+            Invitation.objects.filter(invitee=user, status=InvitationStatus.PENDING).values_list("community_id", "id")
+        )
+    for community in communities:
+        membership = memberships.get(community.id)
+        community.viewer_role = membership.role if membership else None  # type: ignore[attr-defined]
+        community.viewer_is_member = membership is not None  # type: ignore[attr-defined]
+        community.viewer_is_moderator = is_moderator(user, community)  # type: ignore[attr-defined]
+        community.viewer_can_read = can_read_community(user, community)  # type: ignore[attr-defined]
+        community.viewer_can_post = can_post_in(user, community)  # type: ignore[attr-defined]
+        community.viewer_has_pending_request = community.id in pending  # type: ignore[attr-defined]
+        community.viewer_invitation_id = invited.get(community.id)  # type: ignore[attr-defined]
+    return communities
+
+
+def directory(user: AnyUser) -> list[Community]:
+    return annotate_for_viewer(user, list(Community.objects.order_by("sort_order", "name")))
+
+
+def pending_join_requests(community: Community) -> list[JoinRequest]:
+    return list(
+        JoinRequest.objects.filter(community=community, status=RequestStatus.PENDING)
+        .select_related("user")
+        .order_by("created_at")[:100]
+    )
+
+
+def community_moderators(community: Community) -> list[Membership]:
+    return list(
+        Membership.objects.filter(community=community, role=MembershipRole.MODERATOR)
+        .select_related("user")
+        .order_by("user__username")
+    )
+
+
+def visible_memberships_of(viewer: AnyUser, member_id: int) -> list[Community]:
+    """The communities shown on a profile whose owner allows it: only those the viewer could see anyway."""
+    communities = list(
+        Community.objects.filter(memberships__user_id=member_id).order_by("sort_order", "name")
+    )
+    return [c for c in communities if can_read_community(viewer, c)]

@@ -1,0 +1,190 @@
+"""Reads for forum pages and the API, each in a fixed number of queries whatever the page holds."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+
+from hearth.communities.models import Community
+from hearth.forums.models import Post, Reaction, ReactionKind, ReadState, Thread
+from hearth.forums.reading import ANONYMOUS_LABEL, ReaderFilter, topic_labels
+from hearth.permissions import (
+    AnyUser,
+    can_delete_post,
+    can_edit_post,
+    can_post_in,
+    can_see_author,
+    filter_visible_threads,
+    is_moderator,
+)
+
+MAX_PAGE = 10_000
+
+
+def page_size() -> int:
+    return int(settings.HEARTH_PAGE_SIZE)
+
+
+def clamp_page(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
+
+def _author_label(user: AnyUser, item: Thread | Post, community: Community) -> tuple[str, bool]:
+    """(label, shown_as_anonymous). Moderators see "Name (posted anonymously)"."""
+    if not item.is_anonymous:
+        return item.author.username, False
+    if can_see_author(user, item, community):
+        return f"{item.author.username} (posted anonymously)", True
+    return ANONYMOUS_LABEL, True
+
+
+def _decorate_thread(user: AnyUser, thread: Thread, opening: Post | None, read_upto: int | None) -> Thread:
+    reader = ReaderFilter.for_user(user)
+    topics = opening.topics if opening else []
+    body = opening.body if opening else ""
+    thread.warnings = reader.warnings(topics, thread.title, body)  # type: ignore[attr-defined]
+    thread.topic_labels = topic_labels(topics)  # type: ignore[attr-defined]
+    thread.author_label, thread.shown_anonymous = _author_label(user, thread, thread.community)  # type: ignore[attr-defined]
+    if user.is_authenticated:
+        last_read = read_upto or 0
+        thread.unread_count = max(thread.last_post_number - last_read, 0)  # type: ignore[attr-defined]
+        thread.never_read = read_upto is None  # type: ignore[attr-defined]
+    else:
+        thread.unread_count, thread.never_read = 0, False  # type: ignore[attr-defined]
+    return thread
+
+
+def _decorate_threads(user: AnyUser, threads: list[Thread]) -> list[Thread]:
+    ids = [t.id for t in threads]
+    openings = {p.thread_id: p for p in Post.objects.filter(thread_id__in=ids, number=1)} if ids else {}
+    reads: dict[int, int] = {}
+    if user.is_authenticated and ids:
+        reads = dict(
+            ReadState.objects.filter(user=user, thread_id__in=ids).values_list("thread_id", "last_read_number")
+        )
+    return [_decorate_thread(user, t, openings.get(t.id), reads.get(t.id)) for t in threads]
+
+
+def community_threads(user: AnyUser, community: Community, *, page: int) -> Page[Thread]:
+    """A page of a community's threads, most recently active first.
+
+    Queries: count, threads (with author and community), their opening posts, the reader's read states.
+    """
+    qs = Thread.objects.filter(community=community)
+    if not is_moderator(user, community):
+        qs = qs.filter(deleted_at__isnull=True)
+    qs = qs.select_related("author", "community").order_by("-last_post_at", "-id")
+    result = Paginator(qs, page_size()).get_page(page)
+    result.object_list = _decorate_threads(user, list(result.object_list))
+    return result
+
+
+@dataclass
+class PostPage:
+    posts: list[Post]
+    number: int
+    num_pages: int
+    first_unread: int | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_of_post(number: int) -> int:
+    return (number - 1) // page_size() + 1
+
+
+def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
+    """One page of a thread's posts with reactions and unread markers.
+
+    Queries: posts (with authors), reaction counts, the reader's own reactions, the reader's read state.
+    Posts are numbered without gaps, so a page is a range of numbers: no count, no OFFSET.
+    """
+    size = page_size()
+    num_pages = max(math.ceil(thread.last_post_number / size), 1)
+    page = min(page, num_pages)
+    first, last = (page - 1) * size + 1, page * size
+    posts = list(
+        Post.objects.filter(thread=thread, number__gte=first, number__lte=last)
+        .select_related("author")
+        .order_by("number")
+    )
+    ids = [p.id for p in posts]
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    mine: set[tuple[int, str]] = set()
+    read_upto = 0
+    if ids:
+        for row in Reaction.objects.filter(post_id__in=ids).values("post_id", "kind").annotate(n=Count("id")):
+            counts[row["post_id"]][row["kind"]] = row["n"]
+        if user.is_authenticated:
+            mine = set(Reaction.objects.filter(post_id__in=ids, user=user).values_list("post_id", "kind"))
+    if user.is_authenticated:
+        state = ReadState.objects.filter(user=user, thread=thread).values_list("last_read_number", flat=True).first()
+        read_upto = state or 0
+    community = thread.community
+    reader = ReaderFilter.for_user(user)
+    moderator = is_moderator(user, community)
+    may_react = can_post_in(user, community)
+    for post in posts:
+        post.thread = thread
+        post.author_label, post.shown_anonymous = _author_label(user, post, community)  # type: ignore[attr-defined]
+        post.warnings = reader.warnings(post.topics, post.body, thread.title if post.is_opening else "")  # type: ignore[attr-defined]
+        post.topic_labels = topic_labels(post.topics)  # type: ignore[attr-defined]
+        post.is_unread = user.is_authenticated and post.number > read_upto  # type: ignore[attr-defined]
+        post.hidden_deleted = post.deleted_at is not None and not moderator  # type: ignore[attr-defined]
+        post.can_edit = can_edit_post(user, post)  # type: ignore[attr-defined]
+        post.can_delete = can_delete_post(user, post, community)  # type: ignore[attr-defined]
+        post.can_react = may_react and post.deleted_at is None  # type: ignore[attr-defined]
+        post.reactions = [  # type: ignore[attr-defined]
+            {
+                "kind": kind,
+                "label": label,
+                "count": counts[post.id].get(kind, 0),
+                "mine": (post.id, kind) in mine,
+            }
+            for kind, label in ReactionKind.choices
+        ]
+    first_unread = read_upto + 1 if user.is_authenticated and read_upto < thread.last_post_number else None
+    return PostPage(posts=posts, number=page, num_pages=num_pages, first_unread=first_unread)
+
+
+def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:
+    """Posts the reader may see whose text or thread title contains the query; muted content stays collapsed."""
+    threads = filter_visible_threads(Thread.objects.all(), user)
+    qs: QuerySet[Post] = (
+        Post.objects.filter(thread__in=threads, deleted_at__isnull=True)
+        .filter(Q(body__icontains=query) | Q(number=1, thread__title__icontains=query))
+        .select_related("author", "thread", "thread__community")
+        .order_by("-created_at", "-id")
+    )
+    result = Paginator(qs, page_size()).get_page(page)
+    reader = ReaderFilter.for_user(user)
+    for post in result.object_list:
+        community = post.thread.community
+        post.author_label, post.shown_anonymous = _author_label(user, post, community)  # type: ignore[attr-defined]
+        post.warnings = reader.warnings(post.topics, post.body, post.thread.title)  # type: ignore[attr-defined]
+        post.topic_labels = topic_labels(post.topics)  # type: ignore[attr-defined]
+    return result

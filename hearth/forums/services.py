@@ -1,0 +1,207 @@
+"""Writes to forums: threads, replies, edits, deletions, reactions and read state."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from hearth.accounts.models import SensitiveTopic, User
+from hearth.communities.models import Community
+from hearth.core.errors import ApplicationError, ConflictError
+from hearth.forums.models import Post, PostRevision, Reaction, ReactionKind, ReadState, Thread
+from hearth.lib.markdown import render_markdown
+from hearth.lib.ratelimit import check_rate_limit
+from hearth.permissions import (
+    check_anonymous_post_permission,
+    check_delete_post_permission,
+    check_edit_post_permission,
+    check_post_permission,
+    check_react_permission,
+    check_reply_permission,
+)
+
+MAX_TITLE = 140
+MAX_BODY = 20_000
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if len(title) < 3:
+        raise ApplicationError("Give your thread a title of at least 3 characters.", code="title_too_short")
+    if len(title) > MAX_TITLE:
+        raise ApplicationError(f"Titles can be at most {MAX_TITLE} characters.", code="title_too_long")
+    return title
+
+
+def clean_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ApplicationError("Write something before posting.", code="body_empty")
+    if len(body) > MAX_BODY:
+        raise ApplicationError(
+            f"Posts can be at most {MAX_BODY:,} characters. Yours has {len(body):,}.", code="body_too_long"
+        )
+    return body
+
+
+def clean_topics(topics: list[str]) -> list[str]:
+    unknown = set(topics) - set(SensitiveTopic.values)
+    if unknown:
+        raise ApplicationError(f"Unknown content warning: {sorted(unknown)[0]}.", code="unknown_topic")
+    return [t for t in SensitiveTopic.values if t in set(topics)]
+
+
+@transaction.atomic
+def create_thread(
+    author: User,
+    community: Community,
+    *,
+    title: str,
+    body: str,
+    topics: list[str] | None = None,
+    anonymous: bool = False,
+) -> Thread:
+    check_post_permission(author, community)
+    if anonymous:
+        check_anonymous_post_permission(community)
+    title, body, topics = clean_title(title), clean_body(body), clean_topics(topics or [])
+    check_rate_limit("thread", key=str(author.id))
+    now = timezone.now()
+    thread = Thread.objects.create(
+        community=community,
+        author=author,
+        is_anonymous=anonymous,
+        title=title,
+        created_at=now,
+        last_post_at=now,
+        last_post_number=1,
+    )
+    Post.objects.create(
+        thread=thread,
+        number=1,
+        author=author,
+        is_anonymous=anonymous,
+        body=body,
+        body_html=render_markdown(body),
+        topics=topics,
+        created_at=now,
+    )
+    Community.objects.filter(id=community.id).update(
+        thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_activity_at=now
+    )
+    ReadState.objects.create(user=author, thread=thread, last_read_number=1, updated_at=now)
+    return thread
+
+
+@transaction.atomic
+def add_reply(
+    author: User, thread: Thread, *, body: str, topics: list[str] | None = None, anonymous: bool = False
+) -> Post:
+    check_reply_permission(author, thread)
+    if anonymous:
+        check_anonymous_post_permission(thread.community)
+    body, topics = clean_body(body), clean_topics(topics or [])
+    check_rate_limit("post", key=str(author.id))
+    now = timezone.now()
+    # The row lock serialises replies to one thread, so post numbers stay gapless and unique.
+    locked = Thread.objects.select_for_update().get(id=thread.id)
+    number = locked.last_post_number + 1
+    post = Post.objects.create(
+        thread=locked,
+        number=number,
+        author=author,
+        is_anonymous=anonymous,
+        body=body,
+        body_html=render_markdown(body),
+        topics=topics,
+        created_at=now,
+    )
+    Thread.objects.filter(id=thread.id).update(
+        last_post_number=number, reply_count=F("reply_count") + 1, last_post_at=now
+    )
+    Community.objects.filter(id=thread.community_id).update(post_count=F("post_count") + 1, last_activity_at=now)
+    mark_read(author, locked, up_to=number)
+    thread.last_post_number, thread.last_post_at = number, now
+    return post
+
+
+@transaction.atomic
+def edit_post(
+    editor: User, post: Post, *, body: str, topics: list[str] | None = None, title: str | None = None
+) -> Post:
+    check_edit_post_permission(editor, post)
+    body, topics = clean_body(body), clean_topics(topics or [])
+    thread = post.thread
+    new_title = clean_title(title) if (title is not None and post.is_opening) else thread.title
+    if body == post.body and topics == post.topics and new_title == thread.title:
+        return post
+    check_rate_limit("edit", key=str(editor.id))
+    PostRevision.objects.create(
+        post=post, body=post.body, topics=post.topics, title=thread.title if post.is_opening else "", editor=editor
+    )
+    post.body, post.body_html, post.topics, post.edited_at = body, render_markdown(body), topics, timezone.now()
+    post.save(update_fields=["body", "body_html", "topics", "edited_at"])
+    if new_title != thread.title:
+        thread.title = new_title
+        thread.save(update_fields=["title"])
+    return post
+
+
+@transaction.atomic
+def delete_post(actor: User, post: Post) -> Post:
+    """Soft delete: the text stays for moderators; readers see that a post was removed. The opening post takes its thread."""
+    community = post.thread.community
+    check_delete_post_permission(actor, post, community)
+    now = timezone.now()
+    post.deleted_at, post.deleted_by = now, actor
+    post.save(update_fields=["deleted_at", "deleted_by"])
+    if post.is_opening:
+        Thread.objects.filter(id=post.thread_id).update(deleted_at=now)
+        post.thread.deleted_at = now
+        Community.objects.filter(id=community.id, thread_count__gt=0).update(thread_count=F("thread_count") - 1)
+    return post
+
+
+@transaction.atomic
+def add_reaction(user: User, post: Post, *, kind: str) -> Reaction:
+    check_react_permission(user, post, post.thread.community)
+    if kind not in ReactionKind.values:
+        raise ApplicationError("Choose one of the support reactions.", code="unknown_reaction")
+    check_rate_limit("reaction", key=str(user.id))
+    try:
+        with transaction.atomic():
+            return Reaction.objects.create(post=post, user=user, kind=kind)
+    except IntegrityError as exc:
+        raise ConflictError("You've already sent that.", code="already_reacted") from exc
+
+
+@transaction.atomic
+def remove_reaction(user: User, post: Post, *, kind: str) -> None:
+    deleted, _ = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
+    if not deleted:
+        raise ConflictError("You haven't sent that reaction.", code="not_reacted")
+
+
+@transaction.atomic
+def toggle_reaction(user: User, post: Post, *, kind: str) -> bool:
+    """Add the reaction, or take it back if already sent. Returns whether it is now on."""
+    if Reaction.objects.filter(post=post, user=user, kind=kind).exists():
+        remove_reaction(user, post, kind=kind)
+        return False
+    add_reaction(user, post, kind=kind)
+    return True
+
+
+def mark_read(user: User, thread: Thread, *, up_to: int) -> None:
+    if not user.is_authenticated or up_to <= 0:
+        return
+    updated = ReadState.objects.filter(user=user, thread=thread, last_read_number__lt=up_to).update(
+        last_read_number=up_to, updated_at=timezone.now()
+    )
+    if not updated and not ReadState.objects.filter(user=user, thread=thread).exists():
+        try:
+            with transaction.atomic():
+                ReadState.objects.create(user=user, thread=thread, last_read_number=up_to)
+        except IntegrityError:
+            pass  # a parallel request created it first

@@ -1,0 +1,208 @@
+"""Who may see and do what. Every page and API operation asks here; nowhere else decides.
+
+Rules, in short:
+- Visitors who are not signed in see the community directory, the guidelines and the help pages only.
+- Signed-in people read open communities; request-to-join and invitation-only communities are read by
+  their members, their moderators, global moderators and admins.
+- Posting, replying and reacting need membership (moderators of the community count as members).
+- An anonymous post's author is shown only to the author, the community's moderators, global moderators
+  and admins.
+- Authors edit their own posts; authors and moderators delete (softly).
+- `access_*` raise the same 404 for "missing" and "not yours to see", so nobody learns a private thread exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from hearth.communities.models import Community, Membership, MembershipMode
+from hearth.forums.models import Post, Thread
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from hearth.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+else:
+    AnyUser = Any
+
+NOT_FOUND = "We couldn't find that. It may have been removed, or you may not have access to it."
+
+
+class Authored(Protocol):
+    author_id: int
+    is_anonymous: bool
+
+
+def memberships_of(user: AnyUser) -> dict[int, Membership]:
+    """All of a person's memberships by community id, fetched once per request (cached on the user)."""
+    if not user.is_authenticated:
+        return {}
+    cached: dict[int, Membership] | None = getattr(user, "_hearth_memberships", None)
+    if cached is None:
+        cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
+        user._hearth_memberships = cached  # type: ignore[union-attr]
+    return cached
+
+
+def forget_memberships(user: AnyUser) -> None:
+    if hasattr(user, "_hearth_memberships"):
+        del user._hearth_memberships
+
+
+def is_staff_moderator(user: AnyUser) -> bool:
+    """Global moderators and admins moderate every community."""
+    return bool(user.is_authenticated and user.is_active and (user.is_admin or user.is_global_moderator))
+
+
+def is_moderator(user: AnyUser, community: Community) -> bool:
+    if is_staff_moderator(user):
+        return True
+    membership = memberships_of(user).get(community.id)
+    return membership is not None and membership.is_moderator
+
+
+def is_member(user: AnyUser, community: Community) -> bool:
+    return community.id in memberships_of(user)
+
+
+def can_read_community(user: AnyUser, community: Community) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if community.membership_mode == MembershipMode.OPEN:
+        return True
+    return is_member(user, community) or is_moderator(user, community)
+
+
+def can_post_in(user: AnyUser, community: Community) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_member(user, community) or is_moderator(user, community)
+
+
+def can_see_author(user: AnyUser, item: Authored, community: Community) -> bool:
+    if not item.is_anonymous:
+        return True
+    if user.is_authenticated and user.id == item.author_id:
+        return True
+    return is_moderator(user, community)
+
+
+def can_edit_post(user: AnyUser, post: Post) -> bool:
+    return bool(user.is_authenticated and post.deleted_at is None and post.author_id == user.id)
+
+
+def can_delete_post(user: AnyUser, post: Post, community: Community) -> bool:
+    if not user.is_authenticated or post.deleted_at is not None:
+        return False
+    return post.author_id == user.id or is_moderator(user, community)
+
+
+# --- access_*: fetch one object or 404 ----------------------------------------------------------
+
+
+def access_community(user: AnyUser, slug: str) -> Community:
+    """Communities are listed publicly, so any existing one can be fetched; reading its threads is checked apart."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404(NOT_FOUND)
+    return community
+
+
+def access_thread(user: AnyUser, thread_id: int) -> Thread:
+    thread = Thread.objects.select_related("community", "author").filter(id=thread_id).first()
+    if thread is None or not can_read_community(user, thread.community):
+        raise Http404(NOT_FOUND)
+    if thread.deleted_at is not None and not is_moderator(user, thread.community):
+        raise Http404(NOT_FOUND)
+    return thread
+
+
+def access_post(user: AnyUser, post_id: int) -> Post:
+    post = Post.objects.select_related("thread__community", "author").filter(id=post_id).first()
+    if post is None or not can_read_community(user, post.thread.community):
+        raise Http404(NOT_FOUND)
+    if post.thread.deleted_at is not None and not is_moderator(user, post.thread.community):
+        raise Http404(NOT_FOUND)
+    return post
+
+
+# --- check_*: raise PermissionDenied with a message the person can act on ------------------------------
+
+
+def check_read_community_permission(user: AnyUser, community: Community) -> None:
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to read this community.")
+    if not can_read_community(user, community):
+        if community.membership_mode == MembershipMode.REQUEST:
+            raise PermissionDenied("This community's conversations are for members. Ask to join to read them.")
+        raise PermissionDenied("This community is by invitation only.")
+
+
+def check_post_permission(user: AnyUser, community: Community) -> None:
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to post.")
+    if not can_post_in(user, community):
+        raise PermissionDenied("Join this community to post and reply.")
+
+
+def check_reply_permission(user: AnyUser, thread: Thread) -> None:
+    check_post_permission(user, thread.community)
+    if thread.deleted_at is not None:
+        raise PermissionDenied("This thread was deleted, so it can't take new replies.")
+
+
+def check_anonymous_post_permission(community: Community) -> None:
+    if not community.allow_anonymous_posts:
+        raise PermissionDenied("This community doesn't allow anonymous posts.")
+
+
+def check_edit_post_permission(user: AnyUser, post: Post) -> None:
+    if post.deleted_at is not None:
+        raise PermissionDenied("A deleted post can't be edited.")
+    if not can_edit_post(user, post):
+        raise PermissionDenied("You can only edit your own posts.")
+
+
+def check_delete_post_permission(user: AnyUser, post: Post, community: Community) -> None:
+    if post.deleted_at is not None:
+        raise PermissionDenied("This post is already deleted.")
+    if not can_delete_post(user, post, community):
+        raise PermissionDenied("You can only delete your own posts.")
+
+
+def check_react_permission(user: AnyUser, post: Post, community: Community) -> None:
+    if post.deleted_at is not None:
+        raise PermissionDenied("You can't react to a deleted post.")
+    if not can_post_in(user, community):
+        raise PermissionDenied("Join this community to send support.")
+
+
+def check_manage_members_permission(user: AnyUser, community: Community) -> None:
+    if not is_moderator(user, community):
+        raise PermissionDenied("Only this community's moderators can do that.")
+
+
+# --- filter_*: lists ------------------------------------------------------------------------------------
+
+
+def filter_readable_communities(qs: QuerySet[Community], user: AnyUser) -> QuerySet[Community]:
+    if not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if is_staff_moderator(user):
+        return qs
+    return qs.filter(Q(membership_mode=MembershipMode.OPEN) | Q(id__in=list(memberships_of(user))))
+
+
+def filter_visible_threads(qs: QuerySet[Thread], user: AnyUser) -> QuerySet[Thread]:
+    readable = filter_readable_communities(Community.objects.all(), user)
+    qs = qs.filter(community__in=readable)
+    if is_staff_moderator(user):
+        return qs
+    moderated = [cid for cid, m in memberships_of(user).items() if m.is_moderator]
+    return qs.filter(Q(deleted_at__isnull=True) | Q(community_id__in=moderated))
