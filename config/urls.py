@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hearth.api.api import api
+from hearth.accounts import views as accounts_views
 from hearth.core import views as core_views
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("help/", include("hearth.safety.urls")),
     path("accounts/", include("hearth.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("members/<str:pseudonym>/", accounts_views.MemberProfileView.as_view(), name="member-profile"),
     path("communities/", include("hearth.communities.urls")),
     path("", include("hearth.forums.urls")),
     path("api/v1/", api.urls),

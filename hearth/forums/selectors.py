@@ -158,7 +158,7 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
         post.can_edit = can_edit_post(user, post)  # type: ignore[attr-defined]
         post.can_delete = can_delete_post(user, post, community)  # type: ignore[attr-defined]
         post.can_react = may_react and post.deleted_at is None  # type: ignore[attr-defined]
-        post.reactions = [  # type: ignore[attr-defined]
+        post.reaction_summary = [  # type: ignore[attr-defined]
             {
                 "kind": kind,
                 "label": label,
@@ -169,6 +169,16 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
         ]
     first_unread = read_upto + 1 if user.is_authenticated and read_upto < thread.last_post_number else None
     return PostPage(posts=posts, number=page, num_pages=num_pages, first_unread=first_unread)
+
+
+def thread_title_warnings(user: AnyUser, thread: Thread, page: PostPage) -> list[str]:
+    """Warnings that hide a thread's title from this reader (the opening post's topics, muted words)."""
+    opening = page.posts[0] if page.posts and page.posts[0].number == 1 else None
+    if opening is not None:
+        topics, body = opening.topics, opening.body
+    else:
+        topics, body = Post.objects.filter(thread=thread, number=1).values_list("topics", "body").first() or ([], "")
+    return ReaderFilter.for_user(user).warnings(topics, thread.title, body)
 
 
 def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.views import SignupView as BaseSignupView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views import View
+
+from hearth.accounts.forms import ApiTokenForm, PreferencesForm, ProfileForm
+from hearth.accounts.models import User
+from hearth.accounts.pseudonyms import suggest_pseudonyms
+from hearth.accounts.services import create_api_token, revoke_api_token, update_preferences, update_profile
+from hearth.communities.selectors import visible_memberships_of
+from hearth.core.errors import ApplicationError
+from hearth.lib.ratelimit import check_rate_limit
+
+
+class SignupView(BaseSignupView):  # type: ignore[misc]
+    """allauth's sign-up, with generated pseudonym suggestions."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["pseudonym_suggestions"] = self._suggestions
+        return context
+
+    def get_initial(self) -> dict[str, Any]:
+        self._suggestions = suggest_pseudonyms()
+        initial: dict[str, Any] = super().get_initial()
+        initial.setdefault("username", self._suggestions[0])
+        return initial
+
+
+class MemberProfileView(View):
+    def get(self, request: HttpRequest, pseudonym: str) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        member = User.objects.filter(username__iexact=pseudonym, is_active=True).first()
+        if member is None:
+            raise Http404("No such member.")
+        communities = visible_memberships_of(request.user, member.id) if member.show_communities else []
+        return render(
+            request,
+            "accounts/member_profile/index.html",
+            {"member": member, "communities": communities, "is_self": member.id == request.user.id},
+        )
+
+
+@method_decorator(login_required, name="dispatch")
+class ProfileEditView(View):
+    template_name = "accounts/profile_edit/index.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        form = ProfileForm(initial={"bio": user.bio, "show_communities": user.show_communities})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                update_profile(request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Your profile is saved.")
+                return redirect("member-profile", pseudonym=request.user.username)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+@method_decorator(login_required, name="dispatch")
+class PreferencesView(View):
+    template_name = "accounts/preferences/index.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        form = PreferencesForm(
+            initial={
+                "hidden_topics": user.hidden_topics,
+                "muted_words": "\n".join(user.muted_words),
+                "theme": user.theme,
+                "text_size": user.text_size,
+                "reduce_motion": user.reduce_motion,
+            }
+        )
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                update_preferences(
+                    request.user,
+                    hidden_topics=data["hidden_topics"],
+                    muted_words=data["muted_words"].splitlines(),
+                    theme=data["theme"],
+                    text_size=data["text_size"],
+                    reduce_motion=data["reduce_motion"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Your preferences are saved.")
+                return redirect("accounts:preferences")
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+@method_decorator(login_required, name="dispatch")
+class ApiTokensView(View):
+    template_name = "accounts/api_tokens/index.html"
+
+    def _render(self, request: HttpRequest, form: ApiTokenForm, *, secret: str = "", status: int = 200) -> HttpResponse:
+        tokens = request.user.api_tokens.order_by("-created_at")
+        return render(request, self.template_name, {"form": form, "tokens": tokens, "secret": secret}, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, ApiTokenForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if "revoke" in request.POST:
+            try:
+                revoke_api_token(request.user, token_id=int(request.POST["revoke"]))
+            except (ApplicationError, ValueError):
+                messages.error(request, "That token doesn't exist.")
+            else:
+                messages.success(request, "The token is revoked.")
+            return redirect("accounts:api-tokens")
+        form = ApiTokenForm(request.POST)
+        if form.is_valid():
+            try:
+                check_rate_limit("token", key=str(request.user.id))
+                _, secret = create_api_token(request.user, name=form.cleaned_data["name"])
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return self._render(request, ApiTokenForm(), secret=secret)
+        return self._render(request, form, status=400)

@@ -1,0 +1,81 @@
+"""Real Chromium (Debian's /usr/bin/chromium) driven by Playwright, against Django's live server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in this thread; the ORM calls made by fixtures are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("HEARTH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+NEUTRAL_PAGE = "<!doctype html><html lang='en'><head><title>Weather</title></head><body><main><h1>Weather</h1></main></body></html>"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make test` installs it.")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, settings):
+    """Open a fresh, isolated browser context (its own cookies) and return its page."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 414, "height": 860})
+        context.set_default_timeout(10_000)
+        # The neutral site behind Quick exit is served locally: this machine has no internet.
+        context.route(f"{settings.HEARTH_QUICK_EXIT_URL.split('/weather')[0]}/**", lambda route: route.fulfill(
+            status=200, content_type="text/html", body=NEUTRAL_PAGE
+        ))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def check_axe():
+    """Run axe-core in the page and fail with a readable list of any violations."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core not found at {AXE}; `make test` installs it with npm.")
+
+    def check(page, *, label: str = ""):
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in result["violations"]
+        ]
+        assert not problems, f"axe violations on {label or page.url}:\n" + "\n".join(problems)
+
+    return check
