@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from hearth.accounts.models import SensitiveTopic, TextSize, Theme, User
 from hearth.core.errors import ApplicationError
+from hearth.core.forms import HearthForm
 
 
 class SignupForm(BaseSignupForm):  # type: ignore[misc]
@@ -22,6 +23,7 @@ class SignupForm(BaseSignupForm):  # type: ignore[misc]
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Pseudonym"
         self.fields["username"].help_text = (
@@ -59,6 +61,7 @@ class SignupForm(BaseSignupForm):  # type: ignore[misc]
 
 class LoginForm(BaseLoginForm):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Pseudonym"
         self.fields["login"].widget.attrs.pop("placeholder", None)
@@ -67,7 +70,7 @@ class LoginForm(BaseLoginForm):  # type: ignore[misc]
             self.fields["remember"].label = "Keep me signed in on this device"
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(HearthForm):
     bio = forms.CharField(
         label="About you (optional)",
         required=False,
@@ -78,7 +81,7 @@ class ProfileForm(forms.Form):
     show_communities = forms.BooleanField(label="Show which communities I belong to on my profile", required=False)
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(HearthForm):
     hidden_topics = forms.MultipleChoiceField(
         label="Collapse posts about these topics",
         choices=SensitiveTopic.choices,
@@ -97,5 +100,5 @@ class PreferencesForm(forms.Form):
     reduce_motion = forms.BooleanField(label="Reduce motion", required=False)
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(HearthForm):
     name = forms.CharField(label="Token name", max_length=60, help_text="So you remember what it's for.")

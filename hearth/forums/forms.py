@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 
 from hearth.accounts.models import SensitiveTopic
+from hearth.core.forms import HearthForm
 from hearth.forums.services import MAX_BODY, MAX_TITLE
 
 _TOPICS_HELP = "Readers who hide these topics see your post collapsed behind a warning."
 _ANONYMOUS_HELP = "Other members see \"Anonymous member\". Moderators can still see it's you, to keep everyone safe."
 
 
-class PostFields(forms.Form):
+class PostFields(HearthForm):
     body = forms.CharField(
         label="Your message",
         max_length=MAX_BODY,
@@ -27,7 +28,9 @@ class PostFields(forms.Form):
 
 
 class ThreadForm(PostFields):
-    title = forms.CharField(label="Title", max_length=MAX_TITLE, error_messages={"required": "Give your thread a title."})
+    title = forms.CharField(
+        label="Title", max_length=MAX_TITLE, error_messages={"required": "Give your thread a title."}
+    )
     anonymous = forms.BooleanField(label="Post anonymously", required=False, help_text=_ANONYMOUS_HELP)
     field_order = ["title", "body", "topics", "anonymous"]
 
@@ -46,5 +49,5 @@ class EditPostForm(PostFields):
     field_order = ["title", "body", "topics"]
 
 
-class SearchForm(forms.Form):
+class SearchForm(HearthForm):
     q = forms.CharField(label="Search", min_length=2, max_length=100)

@@ -49,7 +49,7 @@ def new_page(browser, settings):
     contexts = []
 
     def make():
-        context = browser.new_context(viewport={"width": 414, "height": 860})
+        context = browser.new_context(viewport={"width": 414, "height": 860}, locale="en-GB")
         context.set_default_timeout(10_000)
         # The neutral site behind Quick exit is served locally: this machine has no internet.
         context.route(f"{settings.HEARTH_QUICK_EXIT_URL.split('/weather')[0]}/**", lambda route: route.fulfill(
