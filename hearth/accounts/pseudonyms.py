@@ -47,7 +47,13 @@ def suggest_pseudonyms(count: int = 4) -> list[str]:
     rng = secrets.SystemRandom()
     seen: set[str] = set()
     while len(seen) < count:
-        seen.add(f"{rng.choice(_ADJECTIVES)}{rng.choice(_NOUNS)}{rng.randint(10, 99)}")
+        candidate = f"{rng.choice(_ADJECTIVES)}{rng.choice(_NOUNS)}{rng.randint(10, 99)}"
+        # Some pairs read as a real name ("AmberFox"): never suggest what sign-up would refuse.
+        try:
+            validate_pseudonym(candidate)
+        except ValidationError:
+            continue
+        seen.add(candidate)
     return sorted(seen)
 
 

@@ -25,9 +25,18 @@ MAX_MUTED_WORD_LENGTH = 60
 TOKEN_PREFIX = "hth_"
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"[^a-z]", "", text.lower())
+
+
 def check_pseudonym_against_email(pseudonym: str, email: str) -> None:
-    local = email.split("@", 1)[0].lower()
-    if email and re.sub(r"[^a-z0-9]", "", local) == re.sub(r"[^a-z0-9]", "", pseudonym.lower()):
+    """Refuse a pseudonym that echoes the email's local part, digits and punctuation aside ("QuietHeron" vs quiet.heron42@)."""
+    if not email:
+        return
+    local, name = _letters(email.split("@", 1)[0]), _letters(pseudonym)
+    if not local or not name:
+        return
+    if local == name or (min(len(local), len(name)) >= 5 and (local in name or name in local)):
         raise ApplicationError(
             "Your pseudonym matches your email address. Choose a name that doesn't identify you.",
             code="pseudonym_matches_email",
@@ -79,6 +88,12 @@ def sign_up(
         raise ApplicationError(_first_message(exc), code="invalid_password") from exc
     if User.objects.filter(username__iexact=pseudonym).exists():
         raise ConflictError("That pseudonym is taken. Try one of the suggestions.", code="pseudonym_taken")
+    # An email already in use is silently not attached, so sign-up never reveals who has an account.
+    email_in_use = bool(email) and (
+        EmailAddress.objects.filter(email__iexact=email).exists() or User.objects.filter(email__iexact=email).exists()
+    )
+    if email_in_use:
+        candidate.email = ""
     now = timezone.now()
     candidate.set_password(password)
     candidate.age_confirmed_at = now
@@ -88,8 +103,7 @@ def sign_up(
             candidate.save()
     except IntegrityError as exc:
         raise ConflictError("That pseudonym is taken. Try one of the suggestions.", code="pseudonym_taken") from exc
-    if email and not EmailAddress.objects.filter(email__iexact=email).exists():
-        # An email already in use is silently not attached, so sign-up never reveals who has an account.
+    if email and not email_in_use:
         EmailAddress.objects.create(user=candidate, email=email, primary=True, verified=False)
     return candidate
 
@@ -149,6 +163,8 @@ def update_preferences(
     user.text_size = text_size
     user.reduce_motion = reduce_motion
     user.save(update_fields=["hidden_topics", "muted_words", "theme", "text_size", "reduce_motion"])
+    # Anything rendered later in this request must use the new choices.
+    user.__dict__.pop("_hearth_reader_filter", None)
     return user
 
 

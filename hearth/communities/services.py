@@ -19,7 +19,7 @@ from hearth.communities.models import (
     RequestStatus,
 )
 from hearth.core.errors import ApplicationError, ConflictError
-from hearth.permissions import check_manage_members_permission, forget_memberships
+from hearth.permissions import check_manage_members_permission, forget_memberships, is_staff_moderator
 
 
 def _add_member(user: User, community: Community, *, role: str = MembershipRole.MEMBER) -> Membership:
@@ -124,7 +124,7 @@ def decline_invitation(user: User, invitation: Invitation) -> None:
 @transaction.atomic
 def set_member_role(admin: User, community: Community, member: User, *, role: str) -> Membership:
     """Make a member a community moderator or back again (admins and global moderators only)."""
-    if not (admin.is_admin or admin.is_global_moderator):
+    if not is_staff_moderator(admin):
         raise PermissionDenied("Only admins and global moderators can appoint community moderators.")
     if role not in MembershipRole.values:
         raise ApplicationError("Unknown role.", code="unknown_role")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from hearth.accounts.models import SensitiveTopic, User
@@ -106,6 +108,8 @@ def add_reply(
     now = timezone.now()
     # The row lock serialises replies to one thread, so post numbers stay gapless and unique.
     locked = Thread.objects.select_for_update().get(id=thread.id)
+    if locked.deleted_at is not None:  # deleted since the caller fetched `thread`
+        raise PermissionDenied("This thread was deleted, so it can't take new replies.")
     number = locked.last_post_number + 1
     post = Post.objects.create(
         thread=locked,
@@ -156,10 +160,18 @@ def delete_post(actor: User, post: Post) -> Post:
     now = timezone.now()
     post.deleted_at, post.deleted_by = now, actor
     post.save(update_fields=["deleted_at", "deleted_by"])
+    # Counters count what members can see, so they drop with each deletion.
     if post.is_opening:
         Thread.objects.filter(id=post.thread_id).update(deleted_at=now)
         post.thread.deleted_at = now
-        Community.objects.filter(id=community.id, thread_count__gt=0).update(thread_count=F("thread_count") - 1)
+        visible_posts = Post.objects.filter(thread_id=post.thread_id, deleted_at__isnull=True).count() + 1
+        Community.objects.filter(id=community.id).update(
+            thread_count=Greatest(F("thread_count") - 1, 0), post_count=Greatest(F("post_count") - visible_posts, 0)
+        )
+    else:
+        Thread.objects.filter(id=post.thread_id).update(reply_count=Greatest(F("reply_count") - 1, 0))
+        if post.thread.deleted_at is None:  # a deleted thread's posts were already taken off the count
+            Community.objects.filter(id=community.id).update(post_count=Greatest(F("post_count") - 1, 0))
     return post
 
 

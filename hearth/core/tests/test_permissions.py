@@ -122,9 +122,7 @@ class TestReadRequestToJoinCommunity:
     def test_admin_can_read_request_to_join_community(self, private_community, admin_user):
         assert can_read_community(admin_user, private_community)
 
-    def test_moderator_of_another_community_cannot_read_request_to_join_community(
-        self, private_community, moderator
-    ):
+    def test_moderator_of_another_community_cannot_read_request_to_join_community(self, private_community, moderator):
         assert not can_read_community(moderator, private_community)
 
     def test_deactivated_member_cannot_read_request_to_join_community(self, private_community, private_member):
@@ -162,9 +160,7 @@ class TestCheckReadCommunityPermission:
         with pytest.raises(PermissionDenied, match="Ask to join"):
             check_read_community_permission(outsider, private_community)
 
-    def test_check_read_community_permission_tells_an_outsider_it_is_invitation_only(
-        self, invite_community, outsider
-    ):
+    def test_check_read_community_permission_tells_an_outsider_it_is_invitation_only(self, invite_community, outsider):
         with pytest.raises(PermissionDenied, match="invitation only"):
             check_read_community_permission(outsider, invite_community)
 
@@ -322,9 +318,7 @@ class TestSeeAnonymousAuthor:
     def test_community_moderator_can_see_who_wrote_an_anonymous_post(self, community, anonymous_post, moderator):
         assert can_see_author(moderator, anonymous_post, community)
 
-    def test_global_moderator_can_see_who_wrote_an_anonymous_post(
-        self, community, anonymous_post, global_moderator
-    ):
+    def test_global_moderator_can_see_who_wrote_an_anonymous_post(self, community, anonymous_post, global_moderator):
         assert can_see_author(global_moderator, anonymous_post, community)
 
     def test_admin_can_see_who_wrote_an_anonymous_post(self, community, anonymous_post, admin_user):
@@ -570,4 +564,3 @@ def test_replies_in_a_thread_keep_a_deleted_thread_hidden(community, member, oth
     delete_post(member, opening_post(thread))
 
     assert not filter_visible_threads(Thread.objects.all(), fresh(other_member)).exists()
-

@@ -1,0 +1,91 @@
+"""Fixed-window write limits in the cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from config import settings as real_settings
+from hearth.core.errors import RateLimited
+from hearth.lib.ratelimit import _human, check_rate_limit
+
+START = dt.datetime(2025, 3, 1, 12, 0, 10, tzinfo=dt.UTC)  # 10 seconds into a minute and an hour
+
+
+@pytest.fixture
+def tiny_limits(settings):
+    settings.HEARTH_API_RATE_LIMITS = {"post": (2, 60), "thread": (1, 3600)}
+
+
+def test_check_rate_limit_allows_up_to_the_limit(tiny_limits):
+    with time_machine.travel(START, tick=False):
+        check_rate_limit("post", key="7")
+        check_rate_limit("post", key="7")
+
+
+def test_check_rate_limit_fails_once_over_the_limit(tiny_limits):
+    with time_machine.travel(START, tick=False):
+        check_rate_limit("post", key="7")
+        check_rate_limit("post", key="7")
+
+        with pytest.raises(RateLimited) as excinfo:
+            check_rate_limit("post", key="7")
+
+    assert excinfo.value.status == 429
+    assert excinfo.value.code == "rate_limited"
+    # The window ends 50 seconds later; one more second covers rounding.
+    assert excinfo.value.retry_after == 51
+    assert "51 seconds" in excinfo.value.message
+
+
+def test_check_rate_limit_keeps_refusing_within_the_window(tiny_limits):
+    with time_machine.travel(START, tick=False):
+        check_rate_limit("thread", key="7")
+        for _ in range(3):
+            with pytest.raises(RateLimited):
+                check_rate_limit("thread", key="7")
+
+
+def test_check_rate_limit_counts_each_key_apart(tiny_limits):
+    with time_machine.travel(START, tick=False):
+        check_rate_limit("thread", key="7")
+
+        check_rate_limit("thread", key="8")
+
+
+def test_check_rate_limit_counts_each_action_apart(tiny_limits):
+    with time_machine.travel(START, tick=False):
+        check_rate_limit("thread", key="7")
+
+        check_rate_limit("post", key="7")
+
+
+def test_check_rate_limit_allows_again_in_the_next_window(tiny_limits):
+    with time_machine.travel(START, tick=False):
+        check_rate_limit("post", key="7")
+        check_rate_limit("post", key="7")
+    with time_machine.travel(START + dt.timedelta(seconds=50), tick=False):
+        check_rate_limit("post", key="7")
+
+
+def test_check_rate_limit_reports_long_waits_in_minutes(tiny_limits):
+    with time_machine.travel(START, tick=False):
+        check_rate_limit("thread", key="7")
+        with pytest.raises(RateLimited) as excinfo:
+            check_rate_limit("thread", key="7")
+
+    assert excinfo.value.retry_after == 3591
+    assert "60 minutes" in excinfo.value.message
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(2, "2 seconds"), (89, "89 seconds"), (90, "2 minutes"), (3600, "60 minutes")]
+)
+def test_human_describes_a_wait(seconds, text):
+    assert _human(seconds) == text
+
+
+def test_real_settings_limit_every_write_the_services_rate_limit():
+    assert {"thread", "post", "reaction", "edit"} <= set(real_settings.HEARTH_API_RATE_LIMITS)
