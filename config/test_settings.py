@@ -5,7 +5,7 @@ import os
 # Settings refuse to start without a secret key when DEBUG is off, as tests run.
 os.environ.setdefault("SECRET_KEY", "hearth-tests-only-not-a-secret")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # For speed
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

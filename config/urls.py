@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from hearth.api.api import api
 from hearth.accounts import views as accounts_views
+from hearth.api.api import api
 from hearth.core import views as core_views
 
 urlpatterns = [

@@ -46,7 +46,7 @@ def memberships_of(user: AnyUser) -> dict[int, Membership]:
     cached: dict[int, Membership] | None = getattr(user, "_hearth_memberships", None)
     if cached is None:
         cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
-        user._hearth_memberships = cached  # type: ignore[union-attr]
+        setattr(user, "_hearth_memberships", cached)  # noqa: B010 (a per-request cache, not a model field)
     return cached
 
 

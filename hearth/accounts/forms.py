@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from hearth.accounts.models import SensitiveTopic, TextSize, Theme, User
+from hearth.accounts.services import check_pseudonym_against_email
 from hearth.core.errors import ApplicationError
 from hearth.core.forms import HearthForm
 
@@ -26,9 +27,9 @@ class SignupForm(BaseSignupForm):  # type: ignore[misc]
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Pseudonym"
-        self.fields["username"].help_text = (
-            "The only name others will see. Don't use your real name, email or phone number."
-        )
+        self.fields[
+            "username"
+        ].help_text = "The only name others will see. Don't use your real name, email or phone number."
         self.fields["username"].widget.attrs.pop("placeholder", None)
         self.fields["email"].label = "Email (optional)"
         self.fields["email"].help_text = "Only for recovering your account. Never shown to anyone."
@@ -41,8 +42,6 @@ class SignupForm(BaseSignupForm):  # type: ignore[misc]
         self.fields["confirm_age"].error_messages = {"required": f"You need to be {min_age} or older to join Hearth."}
 
     def clean(self) -> dict[str, Any]:
-        from hearth.accounts.services import check_pseudonym_against_email
-
         cleaned: dict[str, Any] = super().clean()
         pseudonym, email = cleaned.get("username") or "", cleaned.get("email") or ""
         if pseudonym and email:

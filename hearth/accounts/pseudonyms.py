@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -13,21 +14,90 @@ from django.core.validators import RegexValidator
 _DATA = Path(__file__).parent / "data"
 
 _ADJECTIVES = (
-    "Quiet", "Gentle", "Brave", "Calm", "Kind", "Bright", "Steady", "Warm", "Hopeful", "Patient",
-    "Soft", "Clear", "Golden", "Silver", "Misty", "Sunny", "Still", "Tender", "Wise", "Little",
-    "Humble", "Peaceful", "Cosy", "Mellow", "Amber", "Velvet", "Rosy", "Dawn", "Evening", "Summer",
+    "Quiet",
+    "Gentle",
+    "Brave",
+    "Calm",
+    "Kind",
+    "Bright",
+    "Steady",
+    "Warm",
+    "Hopeful",
+    "Patient",
+    "Soft",
+    "Clear",
+    "Golden",
+    "Silver",
+    "Misty",
+    "Sunny",
+    "Still",
+    "Tender",
+    "Wise",
+    "Little",
+    "Humble",
+    "Peaceful",
+    "Cosy",
+    "Mellow",
+    "Amber",
+    "Velvet",
+    "Rosy",
+    "Dawn",
+    "Evening",
+    "Summer",
 )
 _NOUNS = (
-    "Heron", "Otter", "Willow", "Fern", "River", "Robin", "Badger", "Sparrow", "Harbour", "Meadow",
-    "Lantern", "Pebble", "Maple", "Wren", "Hedgehog", "Owl", "Finch", "Brook", "Cedar", "Fox",
-    "Puffin", "Moth", "Kestrel", "Clover", "Acorn", "Tide", "Comet", "Lark", "Birch", "Seal",
+    "Heron",
+    "Otter",
+    "Willow",
+    "Fern",
+    "River",
+    "Robin",
+    "Badger",
+    "Sparrow",
+    "Harbour",
+    "Meadow",
+    "Lantern",
+    "Pebble",
+    "Maple",
+    "Wren",
+    "Hedgehog",
+    "Owl",
+    "Finch",
+    "Brook",
+    "Cedar",
+    "Fox",
+    "Puffin",
+    "Moth",
+    "Kestrel",
+    "Clover",
+    "Acorn",
+    "Tide",
+    "Comet",
+    "Lark",
+    "Birch",
+    "Seal",
 )
 
 RESERVED = frozenset(
     {
-        "admin", "administrator", "moderator", "mod", "hearth", "staff", "support", "system",
-        "anonymous", "anonymousmember", "removedmember", "listener", "professional", "help",
-        "crisis", "root", "official", "team",
+        "admin",
+        "administrator",
+        "moderator",
+        "mod",
+        "hearth",
+        "staff",
+        "support",
+        "system",
+        "anonymous",
+        "anonymousmember",
+        "removedmember",
+        "listener",
+        "professional",
+        "help",
+        "crisis",
+        "root",
+        "official",
+        "team",
     }
 )
 
@@ -66,15 +136,11 @@ def _parts(pseudonym: str) -> list[str]:
 def looks_like_real_name(pseudonym: str) -> bool:
     given, surnames = _words("given_names.txt"), _words("surnames.txt")
     parts = _parts(pseudonym)
-    for first, second in zip(parts, parts[1:], strict=False):
-        if first in given and (second in surnames or second in given):
-            return True
+    if any(first in given and (second in surnames or second in given) for first, second in pairwise(parts)):
+        return True
     # All one word, e.g. "johnsmith": try every split point.
     letters = "".join(parts)
-    for i in range(2, len(letters) - 1):
-        if letters[:i] in given and letters[i:] in surnames:
-            return True
-    return False
+    return any(letters[:i] in given and letters[i:] in surnames for i in range(2, len(letters) - 1))
 
 
 def validate_not_identifying(pseudonym: str) -> None:
@@ -90,7 +156,8 @@ def validate_not_identifying(pseudonym: str) -> None:
         )
     if looks_like_real_name(pseudonym):
         raise ValidationError(
-            "That looks like it could be a real name. To protect your privacy, choose a name that doesn't identify you.",
+            "That looks like it could be a real name. "
+            "To protect your privacy, choose a name that doesn't identify you.",
             code="pseudonym_real_name",
         )
     if re.sub(r"[^a-z]", "", pseudonym.lower()) in RESERVED:
@@ -109,9 +176,7 @@ def validate_pseudonym_format(pseudonym: str) -> None:
             code="pseudonym_phone",
         )
     if " " in pseudonym.strip():
-        raise ValidationError(
-            "Spaces aren't allowed. Try joining words, like QuietHeron42.", code="pseudonym_format"
-        )
+        raise ValidationError("Spaces aren't allowed. Try joining words, like QuietHeron42.", code="pseudonym_format")
     _FORMAT(pseudonym)
 
 

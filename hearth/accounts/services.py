@@ -22,7 +22,7 @@ from hearth.lib.markdown import render_markdown
 
 MAX_MUTED_WORDS = 50
 MAX_MUTED_WORD_LENGTH = 60
-TOKEN_PREFIX = "hth_"
+TOKEN_PREFIX = "hth_"  # noqa: S105 (a public marker, not a secret)
 
 
 def _letters(text: str) -> str:
@@ -30,7 +30,10 @@ def _letters(text: str) -> str:
 
 
 def check_pseudonym_against_email(pseudonym: str, email: str) -> None:
-    """Refuse a pseudonym that echoes the email's local part, digits and punctuation aside ("QuietHeron" vs quiet.heron42@)."""
+    """Refuse a pseudonym that echoes the email's local part, digits and punctuation aside.
+
+    "QuietHeron" with quiet.heron42@… is refused; short names must match exactly, to avoid false alarms.
+    """
     if not email:
         return
     local, name = _letters(email.split("@", 1)[0]), _letters(pseudonym)
@@ -179,7 +182,9 @@ def create_api_token(user: User, *, name: str) -> tuple[ApiToken, str]:
     if not name or len(name) > 60:
         raise ApplicationError("Give the token a name of 1 to 60 characters.", code="invalid_token_name")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw[len(TOKEN_PREFIX) :][:6], key_hash=_hash_token(raw))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=raw[len(TOKEN_PREFIX) :][:6], key_hash=_hash_token(raw)
+    )
     return token, raw
 
 

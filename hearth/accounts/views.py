@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.views import SignupView as BaseSignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -16,6 +17,7 @@ from hearth.accounts.pseudonyms import suggest_pseudonyms
 from hearth.accounts.services import create_api_token, revoke_api_token, update_preferences, update_profile
 from hearth.communities.selectors import visible_memberships_of
 from hearth.core.errors import ApplicationError
+from hearth.core.typealias import AuthedRequest
 from hearth.lib.ratelimit import check_rate_limit
 
 
@@ -37,7 +39,7 @@ class SignupView(BaseSignupView):  # type: ignore[misc]
 class MemberProfileView(View):
     def get(self, request: HttpRequest, pseudonym: str) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         member = User.objects.filter(username__iexact=pseudonym, is_active=True).first()
         if member is None:
             raise Http404("No such member.")
@@ -53,12 +55,12 @@ class MemberProfileView(View):
 class ProfileEditView(View):
     template_name = "accounts/profile_edit/index.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         user = request.user
         form = ProfileForm(initial={"bio": user.bio, "show_communities": user.show_communities})
         return render(request, self.template_name, {"form": form})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthedRequest) -> HttpResponse:
         form = ProfileForm(request.POST)
         if form.is_valid():
             try:
@@ -75,7 +77,7 @@ class ProfileEditView(View):
 class PreferencesView(View):
     template_name = "accounts/preferences/index.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         user = request.user
         form = PreferencesForm(
             initial={
@@ -88,7 +90,7 @@ class PreferencesView(View):
         )
         return render(request, self.template_name, {"form": form})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthedRequest) -> HttpResponse:
         form = PreferencesForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -113,14 +115,16 @@ class PreferencesView(View):
 class ApiTokensView(View):
     template_name = "accounts/api_tokens/index.html"
 
-    def _render(self, request: HttpRequest, form: ApiTokenForm, *, secret: str = "", status: int = 200) -> HttpResponse:
+    def _render(
+        self, request: AuthedRequest, form: ApiTokenForm, *, secret: str = "", status: int = 200
+    ) -> HttpResponse:
         tokens = request.user.api_tokens.order_by("-created_at")
         return render(request, self.template_name, {"form": form, "tokens": tokens, "secret": secret}, status=status)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthedRequest) -> HttpResponse:
         return self._render(request, ApiTokenForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthedRequest) -> HttpResponse:
         if "revoke" in request.POST:
             try:
                 revoke_api_token(request.user, token_id=int(request.POST["revoke"]))

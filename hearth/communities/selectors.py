@@ -60,7 +60,5 @@ def community_moderators(community: Community) -> list[Membership]:
 
 def visible_memberships_of(viewer: AnyUser, member_id: int) -> list[Community]:
     """The communities shown on a profile whose owner allows it: only those the viewer could see anyway."""
-    communities = list(
-        Community.objects.filter(memberships__user_id=member_id).order_by("sort_order", "name")
-    )
+    communities = list(Community.objects.filter(memberships__user_id=member_id).order_by("sort_order", "name"))
     return [c for c in communities if can_read_community(viewer, c)]

@@ -40,9 +40,7 @@ def join_community(user: User, community: Community) -> Membership | JoinRequest
         raise ConflictError(f"You're already a member of {community.name}.", code="already_member")
     if community.membership_mode == MembershipMode.OPEN:
         return _add_member(user, community)
-    invitation = Invitation.objects.filter(
-        community=community, invitee=user, status=InvitationStatus.PENDING
-    ).first()
+    invitation = Invitation.objects.filter(community=community, invitee=user, status=InvitationStatus.PENDING).first()
     if invitation is not None:
         return accept_invitation(user, invitation)
     if community.membership_mode == MembershipMode.INVITE:
@@ -51,7 +49,9 @@ def join_community(user: User, community: Community) -> Membership | JoinRequest
         with transaction.atomic():
             return JoinRequest.objects.create(user=user, community=community)
     except IntegrityError as exc:
-        raise ConflictError("You've already asked to join. A moderator will look at it soon.", code="already_requested") from exc
+        raise ConflictError(
+            "You've already asked to join. A moderator will look at it soon.", code="already_requested"
+        ) from exc
 
 
 @transaction.atomic

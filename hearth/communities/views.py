@@ -24,6 +24,7 @@ from hearth.communities.services import (
     withdraw_join_request,
 )
 from hearth.core.errors import ApplicationError
+from hearth.core.typealias import AuthedRequest
 from hearth.forums.selectors import clamp_page, community_threads
 from hearth.lib.ratelimit import check_rate_limit
 from hearth.permissions import NOT_FOUND, access_community, can_read_community, check_manage_members_permission
@@ -47,7 +48,7 @@ def community_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def join_view(request: HttpRequest, slug: str) -> HttpResponse:
+def join_view(request: AuthedRequest, slug: str) -> HttpResponse:
     community = access_community(request.user, slug)
     try:
         check_rate_limit("join", key=str(request.user.id))
@@ -64,7 +65,7 @@ def join_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def leave_view(request: HttpRequest, slug: str) -> HttpResponse:
+def leave_view(request: AuthedRequest, slug: str) -> HttpResponse:
     community = access_community(request.user, slug)
     try:
         leave_community(request.user, community)
@@ -77,7 +78,7 @@ def leave_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_view(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw_view(request: AuthedRequest, slug: str) -> HttpResponse:
     community = access_community(request.user, slug)
     try:
         withdraw_join_request(request.user, community)
@@ -89,7 +90,7 @@ def withdraw_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def manage_view(request: HttpRequest, slug: str) -> HttpResponse:
+def manage_view(request: AuthedRequest, slug: str) -> HttpResponse:
     """Moderators: pending join requests and invitations."""
     community = access_community(request.user, slug)
     check_manage_members_permission(request.user, community)
@@ -115,9 +116,11 @@ def manage_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
+def decide_request_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     join_request = (
-        JoinRequest.objects.select_related("community", "user").filter(id=request_id, status=RequestStatus.PENDING).first()
+        JoinRequest.objects.select_related("community", "user")
+        .filter(id=request_id, status=RequestStatus.PENDING)
+        .first()
     )
     if join_request is None:
         messages.error(request, "That request was already decided or withdrawn.")
@@ -135,7 +138,7 @@ def decide_request_view(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def respond_invitation_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def respond_invitation_view(request: AuthedRequest, invitation_id: int) -> HttpResponse:
     invitation = (
         Invitation.objects.select_related("community")
         .filter(id=invitation_id, invitee=request.user, status=InvitationStatus.PENDING)

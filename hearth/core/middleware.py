@@ -7,7 +7,10 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class PrivateCacheMiddleware:
-    """Signed-in pages are never cached: on a shared device, Back must not show them from cache after sign-out or quick exit."""
+    """Signed-in pages are never cached.
+
+    On a shared device, Back must not show them from the cache after signing out or a quick exit.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -7,7 +7,7 @@ from hearth.core.forms import HearthForm
 from hearth.forums.services import MAX_BODY, MAX_TITLE
 
 _TOPICS_HELP = "Readers who hide these topics see your post collapsed behind a warning."
-_ANONYMOUS_HELP = "Other members see \"Anonymous member\". Moderators can still see it's you, to keep everyone safe."
+_ANONYMOUS_HELP = 'Other members see "Anonymous member". Moderators can still see it\'s you, to keep everyone safe.'
 
 
 class PostFields(HearthForm):
@@ -39,7 +39,7 @@ class ReplyForm(PostFields):
     anonymous = forms.BooleanField(label="Reply anonymously", required=False, help_text=_ANONYMOUS_HELP)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["body"].label = "Your reply"
         self.fields["body"].widget.attrs["rows"] = 5
 

@@ -29,7 +29,7 @@ class ReaderFilter:
         cached: ReaderFilter | None = getattr(user, "_hearth_reader_filter", None)
         if cached is None:
             cached = cls(hidden_topics=frozenset(user.hidden_topics), muted=compile_muted(user.muted_words))
-            user._hearth_reader_filter = cached  # type: ignore[union-attr]
+            setattr(user, "_hearth_reader_filter", cached)  # noqa: B010 (a per-request cache)
         return cached
 
     def warnings(self, topics: list[str], *texts: str) -> list[str]:

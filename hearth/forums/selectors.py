@@ -194,7 +194,7 @@ def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:
     reader = ReaderFilter.for_user(user)
     for post in result.object_list:
         community = post.thread.community
-        post.author_label, post.shown_anonymous = _author_label(user, post, community)  # type: ignore[attr-defined]
-        post.warnings = reader.warnings(post.topics, post.body, post.thread.title)  # type: ignore[attr-defined]
-        post.topic_labels = topic_labels(post.topics)  # type: ignore[attr-defined]
+        post.author_label, post.shown_anonymous = _author_label(user, post, community)
+        post.warnings = reader.warnings(post.topics, post.body, post.thread.title)
+        post.topic_labels = topic_labels(post.topics)
     return result

@@ -154,7 +154,10 @@ def edit_post(
 
 @transaction.atomic
 def delete_post(actor: User, post: Post) -> Post:
-    """Soft delete: the text stays for moderators; readers see that a post was removed. The opening post takes its thread."""
+    """Soft delete: the text stays for moderators; readers see that a post was removed.
+
+    Deleting the opening post deletes the thread.
+    """
     community = post.thread.community
     check_delete_post_permission(actor, post, community)
     now = timezone.now()

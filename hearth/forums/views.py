@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.communities.selectors import annotate_for_viewer
 from hearth.core.errors import ApplicationError
+from hearth.core.typealias import AnyRequest, AuthedRequest
 from hearth.forums.forms import EditPostForm, ReplyForm, SearchForm, ThreadForm
 from hearth.forums.models import Post, Thread
 from hearth.forums.selectors import (
@@ -44,7 +46,7 @@ def post_url(post: Post) -> str:
 
 
 @login_required
-def new_thread_view(request: HttpRequest, slug: str) -> HttpResponse:
+def new_thread_view(request: AuthedRequest, slug: str) -> HttpResponse:
     community = access_community(request.user, slug)
     check_post_permission(request.user, community)
     form = ThreadForm(request.POST or None)
@@ -71,7 +73,9 @@ def new_thread_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "forums/new_thread/index.html", {"community": community, "form": form}, status=status)
 
 
-def _thread_context(request: HttpRequest, thread: Thread, *, page: int, reply_form: ReplyForm | None = None) -> dict[str, Any]:
+def _thread_context(
+    request: HttpRequest, thread: Thread, *, page: int, reply_form: ReplyForm | None = None
+) -> dict[str, Any]:
     posts = thread_posts(request.user, thread, page=page)
     community = annotate_for_viewer(request.user, [thread.community])[0]
     first_unread_url = ""
@@ -88,9 +92,9 @@ def _thread_context(request: HttpRequest, thread: Thread, *, page: int, reply_fo
     }
 
 
-def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
+def thread_view(request: AnyRequest, thread_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('account_login')}?next={request.path}")
+        return redirect_to_login(request.get_full_path())
     thread = access_thread(request.user, thread_id)
     context = _thread_context(request, thread, page=clamp_page(request.GET.get("page")))
     posts = context["page"].posts
@@ -101,7 +105,7 @@ def thread_view(request: HttpRequest, thread_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reply_view(request: HttpRequest, thread_id: int) -> HttpResponse:
+def reply_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, thread_id)
     form = ReplyForm(request.POST)
     status = 400
@@ -127,7 +131,7 @@ def post_redirect_view(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-def edit_post_view(request: HttpRequest, post_id: int) -> HttpResponse:
+def edit_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     post = access_post(request.user, post_id)
     check_edit_post_permission(request.user, post)
     thread = post.thread
@@ -158,7 +162,7 @@ def edit_post_view(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-def delete_post_view(request: HttpRequest, post_id: int) -> HttpResponse:
+def delete_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     post = access_post(request.user, post_id)
     check_delete_post_permission(request.user, post, post.thread.community)
     if request.method == "POST":
@@ -173,7 +177,7 @@ def delete_post_view(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def react_view(request: HttpRequest, post_id: int) -> HttpResponse:
+def react_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     post = access_post(request.user, post_id)
     try:
         toggle_reaction(request.user, post, kind=request.POST.get("kind", ""))
@@ -191,17 +195,19 @@ def react_view(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 @login_required
-def post_history_view(request: HttpRequest, post_id: int) -> HttpResponse:
+def post_history_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     """Earlier versions of a post: for its author and moderators only, as they may hold what the author took out."""
     post = access_post(request.user, post_id)
     if not (post.author_id == request.user.id or is_moderator(request.user, post.thread.community)):
         raise PermissionDenied("Only the author and moderators can see earlier versions.")
     revisions = post.revisions.select_related("editor").order_by("-created_at")
-    return render(request, "forums/post_history/index.html", {"post": post, "thread": post.thread, "revisions": revisions})
+    return render(
+        request, "forums/post_history/index.html", {"post": post, "thread": post.thread, "revisions": revisions}
+    )
 
 
 @login_required
-def search_view(request: HttpRequest) -> HttpResponse:
+def search_view(request: AuthedRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = None
     query = ""
@@ -209,4 +215,3 @@ def search_view(request: HttpRequest) -> HttpResponse:
         query = form.cleaned_data["q"]
         results = search_posts(request.user, query, page=clamp_page(request.GET.get("page")))
     return render(request, "forums/search/index.html", {"form": form, "results": results, "query": query})
-

@@ -14,7 +14,20 @@ _md = (
 )
 
 _ALLOWED_TAGS = {
-    "p", "br", "em", "strong", "del", "s", "blockquote", "ul", "ol", "li", "code", "pre", "hr", "a",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "del",
+    "s",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "code",
+    "pre",
+    "hr",
+    "a",
 }
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 _URL_SCHEMES = {"http", "https", "mailto"}

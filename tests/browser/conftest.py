@@ -22,7 +22,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-NEUTRAL_PAGE = "<!doctype html><html lang='en'><head><title>Weather</title></head><body><main><h1>Weather</h1></main></body></html>"
+NEUTRAL_PAGE = (
+    "<!doctype html><html lang='en'><head><title>Weather</title></head>"
+    "<body><main><h1>Weather</h1></main></body></html>"
+)
 
 
 def pytest_collection_modifyitems(items):
@@ -52,9 +55,10 @@ def new_page(browser, settings):
         context = browser.new_context(viewport={"width": 414, "height": 860}, locale="en-GB")
         context.set_default_timeout(10_000)
         # The neutral site behind Quick exit is served locally: this machine has no internet.
-        context.route(f"{settings.HEARTH_QUICK_EXIT_URL.split('/weather')[0]}/**", lambda route: route.fulfill(
-            status=200, content_type="text/html", body=NEUTRAL_PAGE
-        ))
+        context.route(
+            f"{settings.HEARTH_QUICK_EXIT_URL.split('/weather')[0]}/**",
+            lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE),
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -76,8 +76,16 @@ def test_member_pages_pass_axe_in_every_theme(live_server, new_page, check_axe, 
 def test_signed_out_pages_pass_axe(live_server, new_page, check_axe):
     CommunityFactory(name="General lounge", slug="general")
     page = new_page()
-    for path in ["/", "/communities/", "/communities/general/", "/accounts/login/", "/accounts/signup/",
-                 "/accounts/password/reset/", "/guidelines/", "/help/"]:
+    for path in [
+        "/",
+        "/communities/",
+        "/communities/general/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/guidelines/",
+        "/help/",
+    ]:
         page.goto(live_server.url + path)
         check_axe(page, label=path)
 

@@ -77,7 +77,9 @@ def test_sign_up_join_post_and_see_a_reply_and_reaction(live_server, new_page, c
     other = new_page()
     sign_in(other, base, "KindBadger64", check_axe)
     other.goto(thread_url)
-    expect(other.get_by_text("by MellowFinch21").or_(other.locator(".author", has_text="MellowFinch21"))).to_be_visible()
+    expect(
+        other.get_by_text("by MellowFinch21").or_(other.locator(".author", has_text="MellowFinch21"))
+    ).to_be_visible()
     other.get_by_label("Your reply").fill("Me too. A short walk before breakfast helps me.")
     other.get_by_role("button", name="Post reply").click()
     expect(other.get_by_text("A short walk before breakfast helps me.")).to_be_visible()
@@ -100,7 +102,12 @@ def test_sign_up_join_post_and_see_a_reply_and_reaction(live_server, new_page, c
 
 def test_content_warnings_collapse_and_open_without_javascript(live_server, browser, check_axe, settings):
     community = CommunityFactory(name="Recovery", slug="recovery")
-    make_thread(community, title="A hard night", body="I got through it by calling a friend.", topics=[SensitiveTopic.SUBSTANCE_USE])
+    make_thread(
+        community,
+        title="A hard night",
+        body="I got through it by calling a friend.",
+        topics=[SensitiveTopic.SUBSTANCE_USE],
+    )
     make_thread(community, title="Walking helps", body="Ten minutes outside, every day.")
     reader = make_member(community, username="SteadyWren40", muted_words=["walking"])
     assert SensitiveTopic.SUBSTANCE_USE in reader.hidden_topics

@@ -469,8 +469,11 @@ class TestApiTokens:
 
 @pytest.mark.parametrize(
     ("pseudonym", "email"),
-    [("QuietHeron", "quietheron42@example.com"), ("QuietHeron42", "quiet.heron@example.com"),
-     ("Heron", "heron@example.com")],
+    [
+        ("QuietHeron", "quietheron42@example.com"),
+        ("QuietHeron42", "quiet.heron@example.com"),
+        ("Heron", "heron@example.com"),
+    ],
 )
 def test_check_pseudonym_against_email_refuses_near_echoes(pseudonym, email):
     from hearth.accounts.services import check_pseudonym_against_email

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from hearth.accounts.models import ApiToken, SensitiveTopic, User
@@ -132,7 +131,11 @@ class TestProfiles:
     def test_a_profile_never_shows_the_email(self, member_client):
         from hearth.accounts.services import update_profile
 
-        update_profile(UserFactory(username="GentleMoth5", email="private@example.com"), bio="Hello **there**", show_communities=False)
+        update_profile(
+            UserFactory(username="GentleMoth5", email="private@example.com"),
+            bio="Hello **there**",
+            show_communities=False,
+        )
         html = member_client.get(reverse("member-profile", args=["GentleMoth5"])).content.decode()
         assert "private@example.com" not in html
         assert "<strong>there</strong>" in html
@@ -215,8 +218,15 @@ class TestApiTokens:
 class TestSafetyOnEveryPage:
     @pytest.mark.parametrize(
         "url",
-        ["/", "/communities/", "/guidelines/", "/help/", "/accounts/login/", "/accounts/signup/",
-         "/accounts/password/reset/"],
+        [
+            "/",
+            "/communities/",
+            "/guidelines/",
+            "/help/",
+            "/accounts/login/",
+            "/accounts/signup/",
+            "/accounts/password/reset/",
+        ],
     )
     def test_signed_out_pages_have_get_help_and_quick_exit(self, client, url):
         html = client.get(url).content.decode()

@@ -8,6 +8,7 @@ from django.utils import timezone
 from hearth.accounts.models import User
 from hearth.communities.models import Community, Membership, MembershipMode, MembershipRole
 from hearth.forums.models import Post, Thread
+from hearth.forums.services import add_reply, create_thread
 from hearth.lib.markdown import render_markdown
 
 
@@ -68,8 +69,6 @@ def make_thread(
     replies: int = 0,
 ) -> Thread:
     """A thread written through the service, as a member would, with `replies` replies from other members."""
-    from hearth.forums.services import add_reply, create_thread
-
     author = author or make_member(community)
     thread = create_thread(author, community, title=title, body=body, topics=topics or [], anonymous=anonymous)
     for i in range(replies):

@@ -31,7 +31,7 @@ class TestThreadPage:
         html = response.content.decode()
         assert "Evenings are hard" in html
         assert "Reply number 2" in html
-        assert 'action="/threads/%d/reply/"' % thread.id in html
+        assert f'action="/threads/{thread.id}/reply/"' in html
 
     def test_it_sends_visitors_to_sign_in(self, client, community):
         thread = make_thread(community)
@@ -153,9 +153,7 @@ class TestEditingAndDeleting:
         assert other_member_client.post(reverse("forums:edit-post", args=[post.id]), {"body": "x"}).status_code == 403
         assert other_member_client.get(reverse("forums:post-history", args=[post.id])).status_code == 403
 
-    def test_moderator_deletes_a_reply_and_members_see_a_placeholder(
-        self, moderator_client, member_client, community
-    ):
+    def test_moderator_deletes_a_reply_and_members_see_a_placeholder(self, moderator_client, member_client, community):
         thread = make_thread(community, replies=1)
         reply = Post.objects.get(thread=thread, number=2)
         response = moderator_client.post(reverse("forums:delete-post", args=[reply.id]))
