@@ -19,13 +19,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from hearth.communities.models import Community, Membership, MembershipMode
+from hearth.accounts.models import ApiToken, User
+from hearth.communities.models import Community, Invitation, JoinRequest, Membership, MembershipMode
 from hearth.forums.models import Post, Thread
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
-
-    from hearth.accounts.models import User
 
     AnyUser = User | AnonymousUser
 else:
@@ -132,6 +131,39 @@ def access_post(user: AnyUser, post_id: int) -> Post:
     return post
 
 
+def access_member(pseudonym: str) -> User:
+    """Any active member by pseudonym (profiles are for signed-in people; the caller checks that)."""
+    member = User.objects.filter(username__iexact=pseudonym, is_active=True).first()
+    if member is None:
+        raise Http404(NOT_FOUND)
+    return member
+
+
+def access_api_token(user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(user=user, id=token_id).first()
+    if token is None:
+        raise Http404(NOT_FOUND)
+    return token
+
+
+def access_join_request(moderator: User, community: Community, request_id: int) -> JoinRequest:
+    """Moderators only: anyone else learns nothing about which requests exist."""
+    check_manage_members_permission(moderator, community)
+    join_request = (
+        JoinRequest.objects.select_related("user", "community").filter(id=request_id, community=community).first()
+    )
+    if join_request is None:
+        raise Http404(NOT_FOUND)
+    return join_request
+
+
+def access_invitation(invitee: User, invitation_id: int) -> Invitation:
+    invitation = Invitation.objects.select_related("community").filter(id=invitation_id, invitee=invitee).first()
+    if invitation is None:
+        raise Http404(NOT_FOUND)
+    return invitation
+
+
 # --- check_*: raise PermissionDenied with a message the person can act on ------------------------------
 
 
@@ -186,6 +218,12 @@ def check_react_permission(user: AnyUser, post: Post, community: Community) -> N
 def check_manage_members_permission(user: AnyUser, community: Community) -> None:
     if not is_moderator(user, community):
         raise PermissionDenied("Only this community's moderators can do that.")
+
+
+def check_view_post_history_permission(user: AnyUser, post: Post) -> None:
+    """Earlier versions may hold what the author took out: only the author and moderators see them."""
+    if not (post.author_id == user.id or is_moderator(user, post.thread.community)):
+        raise PermissionDenied("Only the author and moderators can see earlier versions.")
 
 
 # --- filter_*: lists ------------------------------------------------------------------------------------

@@ -6,19 +6,19 @@ from allauth.account.views import SignupView as BaseSignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 
 from hearth.accounts.forms import ApiTokenForm, PreferencesForm, ProfileForm
-from hearth.accounts.models import User
 from hearth.accounts.pseudonyms import suggest_pseudonyms
 from hearth.accounts.services import create_api_token, revoke_api_token, update_preferences, update_profile
 from hearth.communities.selectors import visible_memberships_of
 from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
 from hearth.lib.ratelimit import check_rate_limit
+from hearth.permissions import access_member
 
 
 class SignupView(BaseSignupView):  # type: ignore[misc]
@@ -40,9 +40,7 @@ class MemberProfileView(View):
     def get(self, request: HttpRequest, pseudonym: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        member = User.objects.filter(username__iexact=pseudonym, is_active=True).first()
-        if member is None:
-            raise Http404("No such member.")
+        member = access_member(pseudonym)
         communities = visible_memberships_of(request.user, member.id) if member.show_communities else []
         return render(
             request,

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from hearth.communities.models import Invitation, InvitationStatus, JoinRequest, Membership, RequestStatus
+from hearth.communities.models import JoinRequest, Membership, RequestStatus
 from hearth.communities.selectors import (
     annotate_for_viewer,
     community_moderators,
@@ -27,7 +26,7 @@ from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
 from hearth.forums.selectors import clamp_page, community_threads
 from hearth.lib.ratelimit import check_rate_limit
-from hearth.permissions import NOT_FOUND, access_community, can_read_community, check_manage_members_permission
+from hearth.permissions import access_community, access_invitation, can_read_community, check_manage_members_permission
 
 
 def directory_view(request: HttpRequest) -> HttpResponse:
@@ -139,13 +138,7 @@ def decide_request_view(request: AuthedRequest, request_id: int) -> HttpResponse
 @login_required
 @require_POST
 def respond_invitation_view(request: AuthedRequest, invitation_id: int) -> HttpResponse:
-    invitation = (
-        Invitation.objects.select_related("community")
-        .filter(id=invitation_id, invitee=request.user, status=InvitationStatus.PENDING)
-        .first()
-    )
-    if invitation is None:
-        raise PermissionDenied(NOT_FOUND)
+    invitation = access_invitation(request.user, invitation_id)
     try:
         if request.POST.get("decision") == "accept":
             accept_invitation(request.user, invitation)

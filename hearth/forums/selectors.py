@@ -64,7 +64,7 @@ def _decorate_thread(user: AnyUser, thread: Thread, opening: Post | None, read_u
     return thread
 
 
-def _decorate_threads(user: AnyUser, threads: list[Thread]) -> list[Thread]:
+def decorate_threads(user: AnyUser, threads: list[Thread]) -> list[Thread]:
     ids = [t.id for t in threads]
     openings = {p.thread_id: p for p in Post.objects.filter(thread_id__in=ids, number=1)} if ids else {}
     reads: dict[int, int] = {}
@@ -85,7 +85,7 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
         qs = qs.filter(deleted_at__isnull=True)
     qs = qs.select_related("author", "community").order_by("-last_post_at", "-id")
     result = Paginator(qs, page_size()).get_page(page)
-    result.object_list = _decorate_threads(user, list(result.object_list))
+    result.object_list = decorate_threads(user, list(result.object_list))
     return result
 
 

@@ -125,8 +125,9 @@ def add_reply(
         last_post_number=number, reply_count=F("reply_count") + 1, last_post_at=now
     )
     Community.objects.filter(id=thread.community_id).update(post_count=F("post_count") + 1, last_activity_at=now)
+    locked.last_post_number = thread.last_post_number = number
+    thread.last_post_at = now
     mark_read(author, locked, up_to=number)
-    thread.last_post_number, thread.last_post_at = number, now
     return post
 
 
@@ -134,8 +135,10 @@ def add_reply(
 def edit_post(
     editor: User, post: Post, *, body: str, topics: list[str] | None = None, title: str | None = None
 ) -> Post:
+    """Change a post's text; `topics=None` keeps its content warnings, `title` applies to opening posts only."""
     check_edit_post_permission(editor, post)
-    body, topics = clean_body(body), clean_topics(topics or [])
+    body = clean_body(body)
+    topics = post.topics if topics is None else clean_topics(topics)
     thread = post.thread
     new_title = clean_title(title) if (title is not None and post.is_opening) else thread.title
     if body == post.body and topics == post.topics and new_title == thread.title:
@@ -209,6 +212,7 @@ def toggle_reaction(user: User, post: Post, *, kind: str) -> bool:
 
 
 def mark_read(user: User, thread: Thread, *, up_to: int) -> None:
+    up_to = min(up_to, thread.last_post_number)  # never "read" posts that don't exist yet
     if not user.is_authenticated or up_to <= 0:
         return
     updated = ReadState.objects.filter(user=user, thread=thread, last_read_number__lt=up_to).update(

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from hearth.permissions import (
     check_delete_post_permission,
     check_edit_post_permission,
     check_post_permission,
+    check_view_post_history_permission,
     is_moderator,
 )
 
@@ -198,8 +198,7 @@ def react_view(request: AuthedRequest, post_id: int) -> HttpResponse:
 def post_history_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     """Earlier versions of a post: for its author and moderators only, as they may hold what the author took out."""
     post = access_post(request.user, post_id)
-    if not (post.author_id == request.user.id or is_moderator(request.user, post.thread.community)):
-        raise PermissionDenied("Only the author and moderators can see earlier versions.")
+    check_view_post_history_permission(request.user, post)
     revisions = post.revisions.select_related("editor").order_by("-created_at")
     return render(
         request, "forums/post_history/index.html", {"post": post, "thread": post.thread, "revisions": revisions}

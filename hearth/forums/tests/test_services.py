@@ -539,3 +539,29 @@ class TestDeletionCounters:
         assert community.thread_count == 1
         assert community.post_count == 2  # the kept thread's opening post and reply
         assert keep.community_id == community.id
+
+
+@pytest.mark.django_db
+def test_edit_post_keeps_content_warnings_when_topics_are_not_given(community):
+    from hearth.core.testing.factories import make_thread, opening_post
+    from hearth.forums.services import edit_post
+
+    thread = make_thread(community, topics=["self_harm"])
+    post = opening_post(thread)
+    edit_post(post.author, post, body="Reworded.")
+    post.refresh_from_db()
+    assert post.topics == ["self_harm"]
+    edit_post(post.author, post, body="Reworded again.", topics=[])
+    post.refresh_from_db()
+    assert post.topics == []
+
+
+@pytest.mark.django_db
+def test_mark_read_never_goes_past_the_last_post(community, other_member):
+    from hearth.core.testing.factories import make_thread
+    from hearth.forums.models import ReadState
+    from hearth.forums.services import mark_read
+
+    thread = make_thread(community, replies=1)
+    mark_read(other_member, thread, up_to=999)
+    assert ReadState.objects.get(user=other_member, thread=thread).last_read_number == 2

@@ -1,0 +1,1 @@
+"""Input and output schemas of the JSON API, one module per domain."""

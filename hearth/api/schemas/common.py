@@ -1,0 +1,60 @@
+"""Schemas shared by every part of the API: errors and page metadata."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from ninja import Schema
+from pydantic import AfterValidator
+
+
+def _storable(value: str) -> str:
+    # JSON allows both, but PostgreSQL refuses NUL in text and no database stores a lone surrogate.
+    if "\x00" in value:
+        raise ValueError("Text can't contain NUL characters.")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("Text must be valid Unicode.") from exc
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+"""A string every database can store; use it for every text input, including path and query parameters."""
+
+
+class ErrorOut(Schema):
+    """Every error except input validation: a message to show as is, and a stable code for programs."""
+
+    detail: str
+    code: str
+
+
+class ValidationIssueOut(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """422: the request did not match the operation's schema. One entry per problem, located by `loc`."""
+
+    detail: list[ValidationIssueOut]
+    code: str
+
+
+class PageOut(Schema):
+    number: int
+    num_pages: int
+    has_previous: bool
+    has_next: bool
+
+
+def errors(*statuses: int) -> dict[int, Any]:
+    """Documented error responses for an operation, e.g. `response={200: X, **errors(401, 404)}`."""
+    return {status: ValidationErrorOut if status == 422 else ErrorOut for status in statuses}
+
+
+# Error statuses most operations share.
+AUTH = (401,)  # not signed in, or a bad token
+UNSAFE = (400, 401, 403, 422)  # writes: unparsable body, no auth, CSRF, wrong types

@@ -1,0 +1,290 @@
+"""Forums: threads, posts, reactions and search, each as a particular reader sees it.
+
+Builders take objects decorated by `hearth.forums.selectors` (author_label, warnings, …). An anonymous author is
+named only when `permissions.can_see_author` allows it; a removed post carries no text for non-moderators.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.paginator import Page
+from ninja import Field, Schema
+
+from hearth.accounts.models import SensitiveTopic, User
+from hearth.api.schemas.accounts import CommunityRefOut, MemberRefOut
+from hearth.api.schemas.common import PageOut, Text
+from hearth.communities.models import Community
+from hearth.forums.models import Post, PostRevision, ReactionKind, Thread
+from hearth.forums.selectors import PostPage
+from hearth.permissions import AnyUser, can_see_author
+
+_TOPIC_CODES = {label: code for code, label in SensitiveTopic.choices}
+
+
+class TopicOut(Schema):
+    code: SensitiveTopic
+    label: str
+
+
+def _topics(codes: list[str]) -> list[TopicOut]:
+    return [
+        TopicOut(code=SensitiveTopic(c), label=SensitiveTopic(c).label) for c in codes if c in SensitiveTopic.values
+    ]
+
+
+def _topics_from_labels(labels: list[str]) -> list[TopicOut]:
+    return _topics([_TOPIC_CODES[label] for label in labels if label in _TOPIC_CODES])
+
+
+def _author(viewer: AnyUser, item: Thread | Post, author: User, community: Community) -> MemberRefOut | None:
+    if not can_see_author(viewer, item, community):
+        return None
+    return MemberRefOut.from_user(author)
+
+
+class ReactionOut(Schema):
+    kind: ReactionKind
+    label: str
+    count: int
+    mine: bool = Field(description="Whether you sent this one.")
+
+
+class ThreadOut(Schema):
+    id: int
+    community: CommunityRefOut
+    title: str
+    author: MemberRefOut | None = Field(
+        description="Null when the thread is anonymous and you may not see who wrote it."
+    )
+    author_label: str = Field(description='What to show as the author, e.g. "Anonymous member".')
+    is_anonymous: bool
+    created_at: datetime
+    last_post_at: datetime
+    reply_count: int
+    topics: list[TopicOut] = Field(description="Content warnings the author gave the opening post.")
+    warnings: list[str] = Field(
+        description="Why to collapse it for you (hidden topics, muted words); empty to show it."
+    )
+    unread_count: int
+    never_read: bool
+    is_deleted: bool
+
+    @classmethod
+    def from_thread(cls, viewer: AnyUser, thread: Thread) -> ThreadOut:
+        """`thread` must be decorated by the forum selectors."""
+        return cls(
+            id=thread.id,
+            community=CommunityRefOut.from_community(thread.community),
+            title=thread.title,
+            author=_author(viewer, thread, thread.author, thread.community),
+            author_label=thread.author_label,  # type: ignore[attr-defined]
+            is_anonymous=thread.shown_anonymous,  # type: ignore[attr-defined]
+            created_at=thread.created_at,
+            last_post_at=thread.last_post_at,
+            reply_count=thread.reply_count,
+            topics=_topics_from_labels(thread.topic_labels),  # type: ignore[attr-defined]
+            warnings=thread.warnings,  # type: ignore[attr-defined]
+            unread_count=thread.unread_count,  # type: ignore[attr-defined]
+            never_read=thread.never_read,  # type: ignore[attr-defined]
+            is_deleted=thread.deleted_at is not None,
+        )
+
+
+class ThreadPageOut(Schema):
+    items: list[ThreadOut]
+    page: PageOut
+    count: int
+
+    @classmethod
+    def from_page(cls, viewer: AnyUser, page: Page[Thread]) -> ThreadPageOut:
+        return cls(
+            items=[ThreadOut.from_thread(viewer, t) for t in page.object_list],
+            page=PageOut(
+                number=page.number,
+                num_pages=page.paginator.num_pages,
+                has_previous=page.has_previous(),
+                has_next=page.has_next(),
+            ),
+            count=page.paginator.count,
+        )
+
+
+class PostOut(Schema):
+    id: int
+    thread_id: int
+    number: int = Field(description="1 for the opening post, then 2, 3, … without gaps.")
+    is_opening: bool
+    author: MemberRefOut | None = Field(description="Null when the post is anonymous and you may not see who wrote it.")
+    author_label: str
+    is_anonymous: bool
+    created_at: datetime
+    edited_at: datetime | None
+    is_deleted: bool
+    body: str | None = Field(description="Markdown source; null when the post was removed and you can't see it.")
+    body_html: str | None = Field(description="Sanitised HTML; null when the post was removed and you can't see it.")
+    topics: list[TopicOut]
+    warnings: list[str] = Field(
+        description="Why to collapse it for you (hidden topics, muted words); empty to show it."
+    )
+    is_unread: bool
+    can_edit: bool
+    can_delete: bool
+    can_react: bool
+    reactions: list[ReactionOut]
+
+    @classmethod
+    def from_post(cls, viewer: AnyUser, post: Post) -> PostOut:
+        """`post` must come from `forums.selectors.thread_posts`, which decorates it for `viewer`."""
+        hidden: bool = post.hidden_deleted  # type: ignore[attr-defined]
+        return cls(
+            id=post.id,
+            thread_id=post.thread_id,
+            number=post.number,
+            is_opening=post.is_opening,
+            author=_author(viewer, post, post.author, post.thread.community),
+            author_label=post.author_label,  # type: ignore[attr-defined]
+            is_anonymous=post.shown_anonymous,  # type: ignore[attr-defined]
+            created_at=post.created_at,
+            edited_at=post.edited_at,
+            is_deleted=post.deleted_at is not None,
+            body=None if hidden else post.body,
+            body_html=None if hidden else post.body_html,
+            topics=[] if hidden else _topics(post.topics),
+            warnings=[] if hidden else post.warnings,  # type: ignore[attr-defined]
+            is_unread=post.is_unread,  # type: ignore[attr-defined]
+            can_edit=post.can_edit,  # type: ignore[attr-defined]
+            can_delete=post.can_delete,  # type: ignore[attr-defined]
+            can_react=post.can_react,  # type: ignore[attr-defined]
+            reactions=[] if hidden else [ReactionOut(**r) for r in post.reaction_summary],  # type: ignore[attr-defined]
+        )
+
+
+class ThreadDetailOut(Schema):
+    thread: ThreadOut
+    posts: list[PostOut]
+    page: PageOut
+    first_unread: int | None = Field(description="Number of the first post you haven't read, if any.")
+
+    @classmethod
+    def from_page(cls, viewer: AnyUser, thread: Thread, posts: PostPage) -> ThreadDetailOut:
+        return cls(
+            thread=ThreadOut.from_thread(viewer, thread),
+            posts=[PostOut.from_post(viewer, p) for p in posts.posts],
+            page=PageOut(
+                number=posts.number,
+                num_pages=posts.num_pages,
+                has_previous=posts.has_previous,
+                has_next=posts.has_next,
+            ),
+            first_unread=posts.first_unread,
+        )
+
+
+class ThreadRefOut(Schema):
+    id: int
+    title: str
+    community: CommunityRefOut
+
+
+class SearchHitOut(Schema):
+    id: int
+    number: int
+    thread: ThreadRefOut
+    author: MemberRefOut | None
+    author_label: str
+    is_anonymous: bool
+    created_at: datetime
+    edited_at: datetime | None
+    body: str
+    body_html: str
+    topics: list[TopicOut]
+    warnings: list[str]
+
+    @classmethod
+    def from_post(cls, viewer: AnyUser, post: Post) -> SearchHitOut:
+        """`post` must come from `forums.selectors.search_posts` (never a removed post)."""
+        thread = post.thread
+        return cls(
+            id=post.id,
+            number=post.number,
+            thread=ThreadRefOut(
+                id=thread.id, title=thread.title, community=CommunityRefOut.from_community(thread.community)
+            ),
+            author=_author(viewer, post, post.author, thread.community),
+            author_label=post.author_label,  # type: ignore[attr-defined]
+            is_anonymous=post.shown_anonymous,  # type: ignore[attr-defined]
+            created_at=post.created_at,
+            edited_at=post.edited_at,
+            body=post.body,
+            body_html=post.body_html,
+            topics=_topics(post.topics),
+            warnings=post.warnings,  # type: ignore[attr-defined]
+        )
+
+
+class SearchPageOut(Schema):
+    items: list[SearchHitOut]
+    page: PageOut
+    count: int
+
+    @classmethod
+    def from_page(cls, viewer: AnyUser, page: Page[Post]) -> SearchPageOut:
+        return cls(
+            items=[SearchHitOut.from_post(viewer, p) for p in page.object_list],
+            page=PageOut(
+                number=page.number,
+                num_pages=page.paginator.num_pages,
+                has_previous=page.has_previous(),
+                has_next=page.has_next(),
+            ),
+            count=page.paginator.count,
+        )
+
+
+class ThreadIn(Schema):
+    title: Text = Field(max_length=1000, description="3 to 140 characters.")
+    body: Text = Field(max_length=100_000, description="Markdown, up to 20,000 characters.")
+    topics: list[SensitiveTopic] = Field(default_factory=list, max_length=24, description="Content warnings.")
+    anonymous: bool = Field(
+        default=False, description="Hide your pseudonym from other members (moderators still see it)."
+    )
+
+
+class ReplyIn(Schema):
+    body: Text = Field(max_length=100_000, description="Markdown, up to 20,000 characters.")
+    topics: list[SensitiveTopic] = Field(default_factory=list, max_length=24, description="Content warnings.")
+    anonymous: bool = Field(
+        default=False, description="Hide your pseudonym from other members (moderators still see it)."
+    )
+
+
+class PostEditIn(Schema):
+    """Send only what changes. `title` applies to the opening post only."""
+
+    body: Text | None = Field(default=None, max_length=100_000)
+    topics: list[SensitiveTopic] | None = Field(default=None, max_length=24)
+    title: Text | None = Field(default=None, max_length=1000)
+
+
+class ReactionIn(Schema):
+    kind: ReactionKind
+
+
+class ReadIn(Schema):
+    up_to: int | None = Field(default=None, ge=0, description="Post number read up to; the last post if left out.")
+
+
+class RevisionOut(Schema):
+    """An earlier version of a post, replaced at `created_at`."""
+
+    body: str
+    title: str = Field(description="The thread title at the time, for the opening post; else empty.")
+    topics: list[TopicOut]
+    created_at: datetime
+
+    @classmethod
+    def from_revision(cls, revision: PostRevision) -> RevisionOut:
+        return cls(
+            body=revision.body, title=revision.title, topics=_topics(revision.topics), created_at=revision.created_at
+        )
