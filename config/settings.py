@@ -233,6 +233,8 @@ HEARTH_API_RATE_LIMITS = {
     "post": (env_int("RATE_POSTS_PER_HOUR", 60), 3600),
     "reaction": (env_int("RATE_REACTIONS_PER_MINUTE", 60), 60),
     "token": (10, 3600),
+    # Counted per network address (kept only as a keyed hash); browser sign-ups have allauth's own limit.
+    "signup": (env_int("RATE_SIGNUPS_PER_HOUR", 20), 3600),
     "join": (30, 3600),
     "edit": (30, 3600),
 }

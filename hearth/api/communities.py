@@ -16,9 +16,14 @@ from hearth.api.schemas.communities import (
     JoinOut,
     JoinRequestOut,
 )
-from hearth.api.selectors import pending_invitations_for
 from hearth.communities.models import Membership
-from hearth.communities.selectors import annotate_for_viewer, community_moderators, directory, pending_join_requests
+from hearth.communities.selectors import (
+    annotate_for_viewer,
+    community_moderators,
+    directory,
+    pending_invitations_for,
+    pending_join_requests,
+)
 from hearth.communities.services import (
     accept_invitation,
     decide_join_request,

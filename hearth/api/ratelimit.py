@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 
 from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-from hearth.core.errors import RateLimited
-
-# (count, seconds), like allauth's "20/h/ip" for browser sign-ups. Tests may set HEARTH_API_SIGNUP_RATE_LIMIT.
-DEFAULT_SIGNUP_LIMIT = (20, 3600)
+from hearth.lib.ratelimit import check_rate_limit
 
 
 def _address_key(request: HttpRequest) -> str:
@@ -24,19 +19,8 @@ def _address_key(request: HttpRequest) -> str:
 
 
 def check_signup_rate_limit(request: HttpRequest) -> None:
-    limit, period = getattr(settings, "HEARTH_API_SIGNUP_RATE_LIMIT", DEFAULT_SIGNUP_LIMIT)
-    window = int(time.time() // period)
-    cache_key = f"rl:api-signup:{_address_key(request)}:{window}"
-    if cache.add(cache_key, 1, timeout=period + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=period + 1)
-            count = 1
-    if count > limit:
-        retry_after = int(period - (time.time() % period)) + 1
-        raise RateLimited(
-            "Too many sign-ups from your network. Please wait a while and try again.", retry_after=retry_after
-        )
+    check_rate_limit(
+        "signup",
+        key=_address_key(request),
+        message="Too many sign-ups from your network. Please wait {wait} and try again.",
+    )

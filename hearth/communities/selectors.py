@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hearth.communities.models import (
     Community,
     Invitation,
@@ -11,6 +13,10 @@ from hearth.communities.models import (
     MembershipRole,
     RequestStatus,
 )
+
+if TYPE_CHECKING:
+    from hearth.accounts.models import User
+
 from hearth.permissions import AnyUser, can_post_in, can_read_community, is_moderator, memberships_of
 
 
@@ -62,3 +68,11 @@ def visible_memberships_of(viewer: AnyUser, member_id: int) -> list[Community]:
     """The communities shown on a profile whose owner allows it: only those the viewer could see anyway."""
     communities = list(Community.objects.filter(memberships__user_id=member_id).order_by("sort_order", "name"))
     return [c for c in communities if can_read_community(viewer, c)]
+
+
+def pending_invitations_for(user: User) -> list[Invitation]:
+    return list(
+        Invitation.objects.filter(invitee=user, status=InvitationStatus.PENDING)
+        .select_related("community", "invitee", "invited_by")
+        .order_by("-created_at", "-id")[:100]
+    )

@@ -10,7 +10,9 @@ from django.core.cache import cache
 from hearth.core.errors import RateLimited
 
 
-def check_rate_limit(action: str, *, key: str) -> None:
+def check_rate_limit(
+    action: str, *, key: str, message: str = "You're doing that a lot. Please wait {wait} and try again."
+) -> None:
     """Count one `action` by `key` (a user id, never an address in clear) and raise when over its limit."""
     limit, period = settings.HEARTH_API_RATE_LIMITS[action]
     window = int(time.time() // period)
@@ -25,10 +27,7 @@ def check_rate_limit(action: str, *, key: str) -> None:
             count = 1
     if count > limit:
         retry_after = int(period - (time.time() % period)) + 1
-        raise RateLimited(
-            f"You're doing that a lot. Please wait {_human(retry_after)} and try again.",
-            retry_after=retry_after,
-        )
+        raise RateLimited(message.format(wait=_human(retry_after)), retry_after=retry_after)
 
 
 def _human(seconds: int) -> str:

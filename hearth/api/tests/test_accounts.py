@@ -71,7 +71,7 @@ class TestSignup:
         assert response.status_code == 422
         assert "secret-in-a-list" not in response.content.decode()
 
-    @override_settings(HEARTH_API_SIGNUP_RATE_LIMIT=(2, 3600))
+    @override_settings(HEARTH_API_RATE_LIMITS={"signup": (2, 3600)})
     def test_sign_ups_from_one_address_are_limited(self, client):
         for i in range(2):
             post(client, "/accounts/signup", {**SIGNUP, "pseudonym": f"MistyFern{i}x"})
@@ -83,7 +83,7 @@ class TestSignup:
         response = post(client, "/accounts/signup", {**SIGNUP, "pseudonym": "MistyFern8x"}, REMOTE_ADDR="10.1.2.3")
         assert response.status_code == 201
 
-    @override_settings(HEARTH_API_SIGNUP_RATE_LIMIT=(1, 3600))
+    @override_settings(HEARTH_API_RATE_LIMITS={"signup": (1, 3600)})
     def test_the_limit_keeps_no_address_in_clear(self, client):
         post(client, "/accounts/signup", SIGNUP, REMOTE_ADDR="203.0.113.77")
         keys = list(cache._cache.keys())  # type: ignore[attr-defined]  # LocMemCache internals
