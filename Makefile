@@ -88,11 +88,12 @@ $(STATIC_STAMP): $(RUN_STAMP) $(STATIC_SOURCES)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@touch $@
 
+# Access logs are off: they would record every visitor's IP address next to the pages they read.
 run: $(RUN_STAMP) $(STATIC_STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo $(SEED_FLAGS)
 	@echo "Hearth is running at http://127.0.0.1:$${PORT:-8000}/ (Ctrl-C stops it)."
-	exec $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port "$${PORT:-8000}" --lifespan off
+	exec $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port "$${PORT:-8000}" --lifespan off --no-access-log
 
 serve: export DEBUG := false
 serve: $(RUN_STAMP)
@@ -105,7 +106,7 @@ serve: $(RUN_STAMP)
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	exec $(BIN)/uvicorn config.asgi:application --host "$${HOST:-127.0.0.1}" --port "$${PORT:-8000}" \
 		--workers "$${WEB_CONCURRENCY:-4}" --proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-		--lifespan off --no-server-header
+		--lifespan off --no-server-header --no-access-log
 
 migrate: $(RUN_STAMP)
 	@mkdir -p $(VAR_DIR)
