@@ -26,13 +26,14 @@ SEED_FLAGS := $(if $(DATABASE_URL),,--with-demo-accounts)
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help run serve migrate demo test lint clean
+.PHONY: help run serve migrate demo test lint bench clean
 
 help:
 	@echo "make run      serve Hearth with demo data at http://127.0.0.1:$${PORT:-8000} (SQLite, no Redis needed)"
 	@echo "make test     install the test tools and run the whole test suite"
 	@echo "make lint     ruff check, ruff format --check, mypy and makemigrations --check"
 	@echo "make serve    production-style: several uvicorn workers, DEBUG off; needs SECRET_KEY (docs/operations.md)"
+	@echo "make bench    time the safety pipeline on one core (bench/README.md)"
 	@echo "make migrate  apply database migrations"
 	@echo "make demo     add the demo communities, accounts and conversations (idempotent)"
 	@echo "make clean    remove the virtualenv, node_modules, collected static files and caches (keeps var/ data)"
@@ -134,6 +135,11 @@ lint: $(DEV_STAMP)
 	echo "== mypy"; $(BIN)/mypy . || status=1; \
 	echo "== makemigrations --check"; $(MANAGE) makemigrations --check --dry-run || status=1; \
 	exit $$status
+
+# Speed targets are checked here, never by timing assertions in tests.
+bench: export SECRET_KEY ?= hearth-bench-only-key-not-secret
+bench: $(RUN_STAMP)
+	DJANGO_SETTINGS_MODULE=config.settings $(BIN)/python bench/bench_pipeline.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VAR_DIR)/static .pytest_cache .mypy_cache .ruff_cache test-results

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "hearth.communities",
     "hearth.forums",
     "hearth.safety",
+    "hearth.moderation",
+    "hearth.notifications",
     "hearth.api",
 ]
 

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/<str:pseudonym>/", accounts_views.MemberProfileView.as_view(), name="member-profile"),
     path("communities/", include("hearth.communities.urls")),
+    path("moderation/", include("hearth.moderation.urls")),
+    path("notifications/", include("hearth.notifications.urls")),
     path("", include("hearth.forums.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ Rules, in short:
 - An anonymous post's author is shown only to the author, the community's moderators, global moderators
   and admins.
 - Authors edit their own posts; authors and moderators delete (softly).
+- Content the safety pipeline held, or a moderator hid, is seen only by its author and moderators.
 - `access_*` raise the same 404 for "missing" and "not yours to see", so nobody learns a private thread exists.
 """
 
@@ -21,7 +22,7 @@ from django.http import Http404
 
 from hearth.accounts.models import ApiToken, User
 from hearth.communities.models import Community, Invitation, JoinRequest, Membership, MembershipMode
-from hearth.forums.models import Post, Thread
+from hearth.forums.models import ContentStatus, Post, Thread
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -113,11 +114,22 @@ def access_community(user: AnyUser, slug: str) -> Community:
     return community
 
 
+def can_see_content(user: AnyUser, item: Thread | Post, community: Community) -> bool:
+    """Held (awaiting a moderator) and hidden content is seen only by its author and the moderators."""
+    if item.status == ContentStatus.PUBLISHED:
+        return True
+    if user.is_authenticated and item.author_id == user.id:
+        return True
+    return is_moderator(user, community)
+
+
 def access_thread(user: AnyUser, thread_id: int) -> Thread:
     thread = Thread.objects.select_related("community", "author").filter(id=thread_id).first()
     if thread is None or not can_read_community(user, thread.community):
         raise Http404(NOT_FOUND)
     if thread.deleted_at is not None and not is_moderator(user, thread.community):
+        raise Http404(NOT_FOUND)
+    if not can_see_content(user, thread, thread.community):
         raise Http404(NOT_FOUND)
     return thread
 
@@ -126,7 +138,10 @@ def access_post(user: AnyUser, post_id: int) -> Post:
     post = Post.objects.select_related("thread__community", "author").filter(id=post_id).first()
     if post is None or not can_read_community(user, post.thread.community):
         raise Http404(NOT_FOUND)
-    if post.thread.deleted_at is not None and not is_moderator(user, post.thread.community):
+    community = post.thread.community
+    if post.thread.deleted_at is not None and not is_moderator(user, community):
+        raise Http404(NOT_FOUND)
+    if not (can_see_content(user, post.thread, community) and can_see_content(user, post, community)):
         raise Http404(NOT_FOUND)
     return post
 
@@ -243,4 +258,7 @@ def filter_visible_threads(qs: QuerySet[Thread], user: AnyUser) -> QuerySet[Thre
     if is_staff_moderator(user):
         return qs
     moderated = [cid for cid, m in memberships_of(user).items() if m.is_moderator]
-    return qs.filter(Q(deleted_at__isnull=True) | Q(community_id__in=moderated))
+    return qs.filter(
+        Q(community_id__in=moderated)
+        | (Q(deleted_at__isnull=True) & (Q(status=ContentStatus.PUBLISHED) | Q(author_id=user.id)))
+    )

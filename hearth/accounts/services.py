@@ -19,6 +19,9 @@ from hearth.accounts.models import ApiToken, SensitiveTopic, TextSize, Theme, Us
 from hearth.accounts.pseudonyms import validate_pseudonym
 from hearth.core.errors import ApplicationError, ConflictError
 from hearth.lib.markdown import render_markdown
+from hearth.safety.models import ContentKind
+from hearth.safety.policy import Action
+from hearth.safety.services import record_screening, screen_text
 
 MAX_MUTED_WORDS = 50
 MAX_MUTED_WORD_LENGTH = 60
@@ -112,10 +115,23 @@ def sign_up(
 
 
 @transaction.atomic
-def update_profile(user: User, *, bio: str, show_communities: bool) -> User:
+def update_profile(user: User, *, bio: str, show_communities: bool, acknowledged: frozenset[str] = frozenset()) -> User:
+    """Save the profile. A bio passes the safety pipeline: it may be put back to the member (NudgeRequired),
+    and one that would be held for a moderator is not shown on the profile at all."""
     bio = bio.strip()
     if len(bio) > 500:
         raise ApplicationError("Your bio can be at most 500 characters.", code="bio_too_long")
+    if bio and bio != user.bio:
+        screened = screen_text(bio, acknowledged=acknowledged)
+        record_screening(screened, author=user, kind=ContentKind.BIO, community=None, content=user)
+        user.decision = screened.decision  # type: ignore[attr-defined]
+        if screened.decision.action == Action.HOLD:
+            raise ApplicationError(
+                "We can't show this on your profile, because everyone can read it. If you're going through "
+                "something hard, a post in one of your communities, or the people on the Get help now page, "
+                "can help.",
+                code="bio_not_allowed",
+            )
     user.bio = bio
     user.bio_html = render_markdown(bio) if bio else ""
     user.show_communities = show_communities

@@ -19,6 +19,7 @@ from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
 from hearth.lib.ratelimit import check_rate_limit
 from hearth.permissions import access_member
+from hearth.safety.services import NudgeRequired, parse_acknowledged, redact_own_details
 
 
 class SignupView(BaseSignupView):  # type: ignore[misc]
@@ -59,16 +60,26 @@ class ProfileEditView(View):
         return render(request, self.template_name, {"form": form})
 
     def post(self, request: AuthedRequest) -> HttpResponse:
-        form = ProfileForm(request.POST)
+        data = request.POST.copy()
+        if request.POST.get("redact"):
+            data["bio"] = redact_own_details(data.get("bio", ""))
+        form = ProfileForm(data)
+        nudge = None
         if form.is_valid():
             try:
-                update_profile(request.user, **form.cleaned_data)
+                update_profile(
+                    request.user,
+                    **form.cleaned_data,
+                    acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
+                )
+            except NudgeRequired as exc:
+                nudge = {"message": exc.message, "codes": ",".join(exc.nudges), "can_redact": exc.redacted is not None}
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, "Your profile is saved.")
                 return redirect("member-profile", pseudonym=request.user.username)
-        return render(request, self.template_name, {"form": form}, status=400)
+        return render(request, self.template_name, {"form": form, "nudge": nudge}, status=400)
 
 
 @method_decorator(login_required, name="dispatch")

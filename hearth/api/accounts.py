@@ -21,10 +21,11 @@ from hearth.api.schemas.accounts import (
     TokenIn,
     TokenOut,
 )
-from hearth.api.schemas.common import AUTH, UNSAFE, Text, errors
+from hearth.api.schemas.common import AUTH, UNSAFE, NudgeOut, Text, errors
 from hearth.communities.selectors import visible_memberships_of
 from hearth.lib.ratelimit import check_rate_limit
 from hearth.permissions import access_api_token, access_member
+from hearth.safety.services import parse_acknowledged, redact_own_details
 
 router = Router()
 
@@ -59,13 +60,16 @@ def get_me(request: HttpRequest) -> MeOut:
     return MeOut.from_user(member_of(request))
 
 
-@router.patch("/me/profile", response={200: MeOut, **errors(*UNSAFE)})
+@router.patch("/me/profile", response={200: MeOut, **errors(*UNSAFE), 409: NudgeOut})
 def patch_profile(request: HttpRequest, payload: ProfileIn) -> MeOut:
+    """Your bio passes the safety pipeline, like a post: a 409 lists what to confirm first."""
     user = member_of(request)
+    bio = user.bio if payload.bio is None else payload.bio
     user = update_profile(
         user,
-        bio=user.bio if payload.bio is None else payload.bio,
+        bio=redact_own_details(bio) if payload.redact else bio,
         show_communities=user.show_communities if payload.show_communities is None else payload.show_communities,
+        acknowledged=parse_acknowledged([n.value for n in payload.acknowledge]),
     )
     return MeOut.from_user(user)
 

@@ -18,6 +18,7 @@ from hearth.api.communities import router as communities_router
 from hearth.api.forums import router as forums_router
 from hearth.core.errors import ApplicationError, RateLimited
 from hearth.permissions import NOT_FOUND
+from hearth.safety.services import NudgeRequired
 
 api = NinjaAPI(
     title="Hearth API",
@@ -36,6 +37,12 @@ _STATUS_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden",
 
 def _error(request: HttpRequest, status: int, detail: str, code: str) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "code": code}, status=status)
+
+
+@api.exception_handler(NudgeRequired)
+def _nudge(request: HttpRequest, exc: NudgeRequired) -> HttpResponse:
+    body = {"detail": exc.message, "code": exc.code, "nudges": list(exc.nudges), "redacted_text": exc.redacted}
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(ApplicationError)

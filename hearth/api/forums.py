@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import P, QueryEx, Router, Status
 
 from hearth.api.auth import member_of
-from hearth.api.schemas.common import AUTH, UNSAFE, Text, errors
+from hearth.api.schemas.common import AUTH, UNSAFE, NudgeOut, Text, errors
 from hearth.api.schemas.forums import (
     PostEditIn,
     PostOut,
@@ -46,6 +46,7 @@ from hearth.permissions import (
     check_read_community_permission,
     check_view_post_history_permission,
 )
+from hearth.safety.services import parse_acknowledged, redact_own_details
 
 router = Router()
 
@@ -75,17 +76,26 @@ def list_threads(request: HttpRequest, slug: Text, page: PageQuery = 1) -> Threa
     return ThreadPageOut.from_page(user, community_threads(user, community, page=clamp_page(page)))
 
 
-@router.post("/communities/{slug}/threads", response={201: ThreadDetailOut, **errors(*UNSAFE, 404, 429)})
+@router.post(
+    "/communities/{slug}/threads",
+    response={201: ThreadDetailOut, **errors(*UNSAFE, 404, 429), 409: NudgeOut},
+)
 def start_thread(request: HttpRequest, slug: Text, payload: ThreadIn) -> Status[ThreadDetailOut]:
+    """Start a thread. Its text passes the safety pipeline: it may be held for a moderator (visible to you
+    only until then), or put back to you first with a 409 listing the nudges."""
     user = member_of(request)
     community = access_community(user, slug)
+    title, body = payload.title, payload.body
+    if payload.redact:
+        title, body = redact_own_details(title), redact_own_details(body)
     thread = create_thread(
         user,
         community,
-        title=payload.title,
-        body=payload.body,
+        title=title,
+        body=body,
         topics=[t.value for t in payload.topics],
         anonymous=payload.anonymous,
+        acknowledged=parse_acknowledged([n.value for n in payload.acknowledge]),
     )
     return Status(201, _thread_detail(user, thread, page=1))
 
@@ -107,12 +117,17 @@ def mark_thread_read(request: HttpRequest, thread_id: int, payload: ReadIn) -> S
     return Status(204, None)
 
 
-@router.post("/threads/{thread_id}/posts", response={201: PostOut, **errors(*UNSAFE, 404, 429)})
+@router.post("/threads/{thread_id}/posts", response={201: PostOut, **errors(*UNSAFE, 404, 429), 409: NudgeOut})
 def reply(request: HttpRequest, thread_id: int, payload: ReplyIn) -> Status[PostOut]:
     user = member_of(request)
     thread = access_thread(user, thread_id)
     post = add_reply(
-        user, thread, body=payload.body, topics=[t.value for t in payload.topics], anonymous=payload.anonymous
+        user,
+        thread,
+        body=redact_own_details(payload.body) if payload.redact else payload.body,
+        topics=[t.value for t in payload.topics],
+        anonymous=payload.anonymous,
+        acknowledged=parse_acknowledged([n.value for n in payload.acknowledge]),
     )
     return Status(201, _post_out(user, thread, post))
 
@@ -124,17 +139,19 @@ def get_post(request: HttpRequest, post_id: int) -> PostOut:
     return _post_out(user, post.thread, post)
 
 
-@router.patch("/posts/{post_id}", response={200: PostOut, **errors(*UNSAFE, 404, 429)})
+@router.patch("/posts/{post_id}", response={200: PostOut, **errors(*UNSAFE, 404, 429), 409: NudgeOut})
 def patch_post(request: HttpRequest, post_id: int, payload: PostEditIn) -> PostOut:
     """Edit your own post. The earlier version is kept: see `GET /posts/{post_id}/revisions`."""
     user = member_of(request)
     post = access_post(user, post_id)
+    body = post.body if payload.body is None else payload.body
     post = edit_post(
         user,
         post,
-        body=post.body if payload.body is None else payload.body,
+        body=redact_own_details(body) if payload.redact else body,
         topics=post.topics if payload.topics is None else [t.value for t in payload.topics],
         title=payload.title,
+        acknowledged=parse_acknowledged([n.value for n in payload.acknowledge]),
     )
     return _post_out(user, post.thread, post)
 

@@ -21,6 +21,13 @@ class Community(models.Model):
     guidelines_html = models.TextField(blank=True, default="")
     membership_mode = models.CharField(max_length=10, choices=MembershipMode.choices, default=MembershipMode.OPEN)
     allow_anonymous_posts = models.BooleanField(default=True)
+    high_risk_policy = models.CharField(
+        max_length=20,
+        choices=[("hold", "Hold for a moderator"), ("publish_and_alert", "Publish and alert moderators at once")],
+        default="hold",
+        help_text="What happens to posts showing high or imminent crisis risk. Moderate risk is always "
+        "published behind a warning with moderator outreach.",
+    )
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     # Kept exact by the services, in the same transaction as each write.

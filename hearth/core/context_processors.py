@@ -5,11 +5,21 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from hearth.moderation.selectors import is_moderator_anywhere
+from hearth.notifications.models import Notification
+
 
 def hearth(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    nav: dict[str, Any] = {}
+    if signed_in and user is not None:
+        nav = {
+            "nav_is_moderator": is_moderator_anywhere(user),
+            "nav_unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        }
     return {
+        **nav,
         "QUICK_EXIT_URL": settings.HEARTH_QUICK_EXIT_URL,
         "MIN_AGE": settings.HEARTH_MIN_AGE,
         "ui_theme": user.theme if signed_in and user else "system",

@@ -7,6 +7,14 @@ from django.utils import timezone
 from hearth.communities.models import Community
 
 
+class ContentStatus(models.TextChoices):
+    """Where the safety pipeline and moderators put a piece of content."""
+
+    PUBLISHED = "published", "Published"
+    HELD = "held", "Waiting for a moderator"
+    HIDDEN = "hidden", "Hidden by a moderator"
+
+
 class Thread(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="threads")
@@ -18,10 +26,13 @@ class Thread(models.Model):
     last_post_number = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Mirrors the opening post: a held or hidden opening post keeps the whole thread from other members.
+    status = models.CharField(max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED)
 
     class Meta:
         indexes = [
             models.Index(fields=["community", "deleted_at", "-last_post_at"], name="thread_list_idx"),
+            models.Index(fields=["community", "status", "-last_post_at"], name="thread_status_list_idx"),
             models.Index(fields=["author", "-created_at"]),
         ]
 
@@ -43,6 +54,11 @@ class Post(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    status = models.CharField(max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED)
+    risk_level = models.PositiveSmallIntegerField(default=0, help_text="Crisis risk the pipeline saw, 0 to 4.")
+    # Misinformation labels shown with the post until a moderator confirms or removes them.
+    labels = models.JSONField(default=list, blank=True)
+    moderator_note = models.CharField(max_length=300, blank=True, default="", help_text="Shown with the post.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "number"], name="post_number_unique")]

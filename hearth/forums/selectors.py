@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
 from hearth.communities.models import Community
-from hearth.forums.models import Post, Reaction, ReactionKind, ReadState, Thread
+from hearth.forums.models import ContentStatus, Post, Reaction, ReactionKind, ReadState, Thread
 from hearth.forums.reading import ANONYMOUS_LABEL, ReaderFilter, topic_labels
 from hearth.permissions import (
     AnyUser,
@@ -23,6 +23,7 @@ from hearth.permissions import (
     filter_visible_threads,
     is_moderator,
 )
+from hearth.safety.labels import label_resources
 
 MAX_PAGE = 10_000
 
@@ -82,7 +83,10 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
     """
     qs = Thread.objects.filter(community=community)
     if not is_moderator(user, community):
-        qs = qs.filter(deleted_at__isnull=True)
+        visible = Q(status=ContentStatus.PUBLISHED)
+        if user.is_authenticated:
+            visible |= Q(author_id=user.id)
+        qs = qs.filter(visible, deleted_at__isnull=True)
     qs = qs.select_related("author", "community").order_by("-last_post_at", "-id")
     result = Paginator(qs, page_size()).get_page(page)
     result.object_list = decorate_threads(user, list(result.object_list))
@@ -127,11 +131,13 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
     num_pages = max(math.ceil(thread.last_post_number / size), 1)
     page = min(page, num_pages)
     first, last = (page - 1) * size + 1, page * size
-    posts = list(
-        Post.objects.filter(thread=thread, number__gte=first, number__lte=last)
-        .select_related("author")
-        .order_by("number")
-    )
+    qs = Post.objects.filter(thread=thread, number__gte=first, number__lte=last)
+    if not is_moderator(user, thread.community):
+        visible = Q(status=ContentStatus.PUBLISHED)
+        if user.is_authenticated:
+            visible |= Q(author_id=user.id)
+        qs = qs.filter(visible)
+    posts = list(qs.select_related("author").order_by("number"))
     ids = [p.id for p in posts]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: set[tuple[int, str]] = set()
@@ -153,11 +159,14 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
         post.author_label, post.shown_anonymous = _author_label(user, post, community)  # type: ignore[attr-defined]
         post.warnings = reader.warnings(post.topics, post.body, thread.title if post.is_opening else "")  # type: ignore[attr-defined]
         post.topic_labels = topic_labels(post.topics)  # type: ignore[attr-defined]
+        post.label_resources = label_resources(post.labels)  # type: ignore[attr-defined]
         post.is_unread = user.is_authenticated and post.number > read_upto  # type: ignore[attr-defined]
         post.hidden_deleted = post.deleted_at is not None and not moderator  # type: ignore[attr-defined]
         post.can_edit = can_edit_post(user, post)  # type: ignore[attr-defined]
         post.can_delete = can_delete_post(user, post, community)  # type: ignore[attr-defined]
-        post.can_react = may_react and post.deleted_at is None  # type: ignore[attr-defined]
+        post.can_react = (  # type: ignore[attr-defined]
+            may_react and post.deleted_at is None and post.status == ContentStatus.PUBLISHED
+        )
         post.reaction_summary = [  # type: ignore[attr-defined]
             {
                 "kind": kind,
@@ -185,7 +194,7 @@ def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:
     """Posts the reader may see whose text or thread title contains the query; muted content stays collapsed."""
     threads = filter_visible_threads(Thread.objects.all(), user)
     qs: QuerySet[Post] = (
-        Post.objects.filter(thread__in=threads, deleted_at__isnull=True)
+        Post.objects.filter(thread__in=threads, deleted_at__isnull=True, status=ContentStatus.PUBLISHED)
         .filter(Q(body__icontains=query) | Q(number=1, thread__title__icontains=query))
         .select_related("author", "thread", "thread__community")
         .order_by("-created_at", "-id")

@@ -11,9 +11,10 @@ from django.utils import timezone
 from hearth.accounts.models import SensitiveTopic, User
 from hearth.communities.models import Community
 from hearth.core.errors import ApplicationError, ConflictError
-from hearth.forums.models import Post, PostRevision, Reaction, ReactionKind, ReadState, Thread
+from hearth.forums.models import ContentStatus, Post, PostRevision, Reaction, ReactionKind, ReadState, Thread
 from hearth.lib.markdown import render_markdown
 from hearth.lib.ratelimit import check_rate_limit
+from hearth.moderation.services import enqueue_post, set_post_status
 from hearth.permissions import (
     check_anonymous_post_permission,
     check_delete_post_permission,
@@ -22,6 +23,10 @@ from hearth.permissions import (
     check_react_permission,
     check_reply_permission,
 )
+from hearth.safety.analyzers.base import AnalysisContext
+from hearth.safety.models import ContentKind
+from hearth.safety.policy import Action
+from hearth.safety.services import Screened, record_screening, screen_text
 
 MAX_TITLE = 140
 MAX_BODY = 20_000
@@ -63,12 +68,18 @@ def create_thread(
     body: str,
     topics: list[str] | None = None,
     anonymous: bool = False,
+    acknowledged: frozenset[str] = frozenset(),
 ) -> Thread:
+    """Start a thread. Its text passes the safety pipeline first: it may be published, held or put back to the
+    author (NudgeRequired). The opening post carries the decision as `post.decision` for the caller."""
     check_post_permission(author, community)
     if anonymous:
         check_anonymous_post_permission(community)
     title, body, topics = clean_title(title), clean_body(body), clean_topics(topics or [])
     check_rate_limit("thread", key=str(author.id))
+    screened = screen_text(f"{title}\n\n{body}", community=community, acknowledged=acknowledged)
+    decision = screened.decision
+    status = ContentStatus.HELD if decision.action == Action.HOLD else ContentStatus.PUBLISHED
     now = timezone.now()
     thread = Thread.objects.create(
         community=community,
@@ -78,33 +89,61 @@ def create_thread(
         created_at=now,
         last_post_at=now,
         last_post_number=1,
+        status=status,
     )
-    Post.objects.create(
+    post = Post.objects.create(
         thread=thread,
         number=1,
         author=author,
         is_anonymous=anonymous,
         body=body,
         body_html=render_markdown(body),
-        topics=topics,
+        topics=clean_topics([*topics, *decision.add_topics]),
         created_at=now,
+        status=status,
+        risk_level=int(decision.risk_level),
+        labels=list(decision.labels),
     )
-    Community.objects.filter(id=community.id).update(
-        thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_activity_at=now
-    )
+    if status == ContentStatus.PUBLISHED:
+        Community.objects.filter(id=community.id).update(
+            thread_count=F("thread_count") + 1, post_count=F("post_count") + 1, last_activity_at=now
+        )
     ReadState.objects.create(user=author, thread=thread, last_read_number=1, updated_at=now)
+    _store_decision(post, screened, kind=ContentKind.THREAD)
+    thread.opening_post = post  # type: ignore[attr-defined]
     return thread
+
+
+def _store_decision(post: Post, screened: Screened, *, kind: str) -> None:
+    screening = record_screening(screened, author=post.author, kind=kind, community=post.thread.community, content=post)
+    enqueue_post(post, decision=screened.decision, screening=screening)
+    post.decision = screened.decision  # type: ignore[attr-defined]
 
 
 @transaction.atomic
 def add_reply(
-    author: User, thread: Thread, *, body: str, topics: list[str] | None = None, anonymous: bool = False
+    author: User,
+    thread: Thread,
+    *,
+    body: str,
+    topics: list[str] | None = None,
+    anonymous: bool = False,
+    acknowledged: frozenset[str] = frozenset(),
 ) -> Post:
     check_reply_permission(author, thread)
     if anonymous:
         check_anonymous_post_permission(thread.community)
     body, topics = clean_body(body), clean_topics(topics or [])
     check_rate_limit("post", key=str(author.id))
+    addressed = frozenset() if thread.is_anonymous else frozenset({thread.author.username.lower()})
+    screened = screen_text(
+        body,
+        community=thread.community,
+        context=AnalysisContext(is_reply=True, addressed=addressed),
+        acknowledged=acknowledged,
+    )
+    decision = screened.decision
+    status = ContentStatus.HELD if decision.action == Action.HOLD else ContentStatus.PUBLISHED
     now = timezone.now()
     # The row lock serialises replies to one thread, so post numbers stay gapless and unique.
     locked = Thread.objects.select_for_update().get(id=thread.id)
@@ -118,24 +157,40 @@ def add_reply(
         is_anonymous=anonymous,
         body=body,
         body_html=render_markdown(body),
-        topics=topics,
+        topics=clean_topics([*topics, *decision.add_topics]),
         created_at=now,
+        status=status,
+        risk_level=int(decision.risk_level),
+        labels=list(decision.labels),
     )
-    Thread.objects.filter(id=thread.id).update(
-        last_post_number=number, reply_count=F("reply_count") + 1, last_post_at=now
-    )
-    Community.objects.filter(id=thread.community_id).update(post_count=F("post_count") + 1, last_activity_at=now)
+    if status == ContentStatus.PUBLISHED:
+        Thread.objects.filter(id=thread.id).update(
+            last_post_number=number, reply_count=F("reply_count") + 1, last_post_at=now
+        )
+        Community.objects.filter(id=thread.community_id).update(post_count=F("post_count") + 1, last_activity_at=now)
+    else:
+        Thread.objects.filter(id=thread.id).update(last_post_number=number)
     locked.last_post_number = thread.last_post_number = number
     thread.last_post_at = now
     mark_read(author, locked, up_to=number)
+    _store_decision(post, screened, kind=ContentKind.REPLY)
     return post
 
 
 @transaction.atomic
 def edit_post(
-    editor: User, post: Post, *, body: str, topics: list[str] | None = None, title: str | None = None
+    editor: User,
+    post: Post,
+    *,
+    body: str,
+    topics: list[str] | None = None,
+    title: str | None = None,
+    acknowledged: frozenset[str] = frozenset(),
 ) -> Post:
-    """Change a post's text; `topics=None` keeps its content warnings, `title` applies to opening posts only."""
+    """Change a post's text; `topics=None` keeps its content warnings, `title` applies to opening posts only.
+
+    The new text passes the safety pipeline like a new post: it may be held, or put back to the author.
+    """
     check_edit_post_permission(editor, post)
     body = clean_body(body)
     topics = post.topics if topics is None else clean_topics(topics)
@@ -144,14 +199,23 @@ def edit_post(
     if body == post.body and topics == post.topics and new_title == thread.title:
         return post
     check_rate_limit("edit", key=str(editor.id))
+    text = f"{new_title}\n\n{body}" if post.is_opening else body
+    screened = screen_text(text, community=thread.community, acknowledged=acknowledged)
+    decision = screened.decision
+    topics = clean_topics([*topics, *decision.add_topics])
     PostRevision.objects.create(
         post=post, body=post.body, topics=post.topics, title=thread.title if post.is_opening else "", editor=editor
     )
     post.body, post.body_html, post.topics, post.edited_at = body, render_markdown(body), topics, timezone.now()
-    post.save(update_fields=["body", "body_html", "topics", "edited_at"])
+    post.risk_level = max(post.risk_level, int(decision.risk_level))
+    post.labels = sorted({*post.labels, *decision.labels})
+    post.save(update_fields=["body", "body_html", "topics", "edited_at", "risk_level", "labels"])
     if new_title != thread.title:
         thread.title = new_title
         thread.save(update_fields=["title"])
+    if decision.action == Action.HOLD and post.status == ContentStatus.PUBLISHED:
+        set_post_status(post, ContentStatus.HELD)
+    _store_decision(post, screened, kind=ContentKind.EDIT)
     return post
 
 

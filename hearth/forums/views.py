@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from hearth.communities.selectors import annotate_for_viewer
 from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AnyRequest, AuthedRequest
 from hearth.forums.forms import EditPostForm, ReplyForm, SearchForm, ThreadForm
-from hearth.forums.models import Post, Thread
+from hearth.forums.models import ContentStatus, Post, Thread
 from hearth.forums.selectors import (
     clamp_page,
     page_of_post,
@@ -33,6 +33,10 @@ from hearth.permissions import (
     check_view_post_history_permission,
     is_moderator,
 )
+from hearth.safety.resources import country_for_request
+from hearth.safety.services import NudgeRequired, parse_acknowledged, redact_own_details
+
+SAFETY_HELP_SESSION_KEY = "hearth_safety_help"
 
 
 def thread_post_url(thread_id: int, number: int) -> str:
@@ -45,12 +49,40 @@ def post_url(post: Post) -> str:
     return thread_post_url(post.thread_id, post.number)
 
 
+def _nudge(exc: NudgeRequired) -> dict[str, Any]:
+    return {"message": exc.message, "codes": ",".join(exc.nudges), "can_redact": exc.redacted is not None}
+
+
+def _redacted_data(request: HttpRequest, *fields: str) -> QueryDict:
+    """The submitted form with the writer's own personal details taken out of the given fields."""
+    data = request.POST.copy()
+    for name in fields:
+        if name in data:
+            data[name] = redact_own_details(str(data.get(name, "")))
+    return data
+
+
+def _after_posting(request: HttpRequest, post: Post) -> None:
+    """Tell the author what happens next; someone at risk sees help at once, on the next page."""
+    decision = post.decision  # type: ignore[attr-defined]
+    held = post.status == ContentStatus.HELD
+    if decision.show_help:
+        request.session[SAFETY_HELP_SESSION_KEY] = {"held": held, "minutes": decision.response_minutes}
+    elif held:
+        messages.info(
+            request,
+            "Your post is waiting for a moderator. Only you can see it for now; "
+            "you'll get a notification when it has been reviewed.",
+        )
+
+
 @login_required
 def new_thread_view(request: AuthedRequest, slug: str) -> HttpResponse:
     community = access_community(request.user, slug)
     check_post_permission(request.user, community)
-    form = ThreadForm(request.POST or None)
-    status = 200
+    redact = request.method == "POST" and bool(request.POST.get("redact"))
+    form = ThreadForm((_redacted_data(request, "title", "body") if redact else request.POST) or None)
+    status, nudge = 200, None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -63,14 +95,19 @@ def new_thread_view(request: AuthedRequest, slug: str) -> HttpResponse:
                     body=data["body"],
                     topics=data["topics"],
                     anonymous=data["anonymous"],
+                    acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
                 )
+            except NudgeRequired as exc:
+                nudge, status = _nudge(exc), exc.status
             except ApplicationError as exc:
                 # The form keeps everything the person wrote.
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
+                _after_posting(request, thread.opening_post)  # type: ignore[attr-defined]
                 return redirect("forums:thread", thread_id=thread.id)
-    return render(request, "forums/new_thread/index.html", {"community": community, "form": form}, status=status)
+    context = {"community": community, "form": form, "nudge": nudge}
+    return render(request, "forums/new_thread/index.html", context, status=status)
 
 
 def _thread_context(
@@ -97,6 +134,9 @@ def thread_view(request: AnyRequest, thread_id: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     thread = access_thread(request.user, thread_id)
     context = _thread_context(request, thread, page=clamp_page(request.GET.get("page")))
+    help_state = request.session.pop(SAFETY_HELP_SESSION_KEY, None)
+    if help_state:
+        context["safety_help"] = {**help_state, "country": country_for_request(request)}
     posts = context["page"].posts
     if posts:
         mark_read(request.user, thread, up_to=posts[-1].number)
@@ -107,21 +147,31 @@ def thread_view(request: AnyRequest, thread_id: int) -> HttpResponse:
 @require_POST
 def reply_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, thread_id)
-    form = ReplyForm(request.POST)
-    status = 400
+    redact = bool(request.POST.get("redact"))
+    form = ReplyForm(_redacted_data(request, "body") if redact else request.POST)
+    status, nudge = 400, None
     if form.is_valid():
         data = form.cleaned_data
         try:
             post = add_reply(
-                request.user, thread, body=data["body"], topics=data["topics"], anonymous=data["anonymous"]
+                request.user,
+                thread,
+                body=data["body"],
+                topics=data["topics"],
+                anonymous=data["anonymous"],
+                acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
             )
+        except NudgeRequired as exc:
+            nudge, status = _nudge(exc), exc.status
         except ApplicationError as exc:
             form.add_error(None, exc.message)
             status = exc.status
         else:
+            _after_posting(request, post)
             return redirect(post_url(post))
     last_page = page_of_post(max(thread.last_post_number, 1))
     context = _thread_context(request, thread, page=last_page, reply_form=form)
+    context["nudge"] = nudge
     return render(request, "forums/thread/index.html", context, status=status)
 
 
@@ -136,10 +186,11 @@ def edit_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     check_edit_post_permission(request.user, post)
     thread = post.thread
     initial = {"body": post.body, "topics": post.topics, "title": thread.title}
-    form = EditPostForm(request.POST or None, initial=initial)
+    redact = request.method == "POST" and bool(request.POST.get("redact"))
+    form = EditPostForm((_redacted_data(request, "title", "body") if redact else request.POST) or None, initial=initial)
     if not post.is_opening:
         del form.fields["title"]
-    status = 200
+    status, nudge = 200, None
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -151,14 +202,20 @@ def edit_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
                     body=data["body"],
                     topics=data["topics"],
                     title=data.get("title") if post.is_opening else None,
+                    acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
                 )
+            except NudgeRequired as exc:
+                nudge, status = _nudge(exc), exc.status
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
+                if hasattr(post, "decision"):
+                    _after_posting(request, post)
                 messages.success(request, "Your changes are saved.")
                 return redirect(post_url(post))
-    return render(request, "forums/edit_post/index.html", {"post": post, "thread": thread, "form": form}, status=status)
+    context = {"post": post, "thread": thread, "form": form, "nudge": nudge}
+    return render(request, "forums/edit_post/index.html", context, status=status)
 
 
 @login_required

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from pydantic import StrictBool
 
 from hearth.accounts.models import ApiToken, SensitiveTopic, TextSize, Theme, User
-from hearth.api.schemas.common import Text
+from hearth.api.schemas.common import NudgeCode, Text
 from hearth.communities.models import Community
 
 PUBLIC_BADGES = ("listener", "professional")
@@ -91,6 +91,10 @@ class ProfileIn(Schema):
 
     bio: Text | None = Field(default=None, max_length=5000)
     show_communities: bool | None = None
+    acknowledge: list[NudgeCode] = Field(
+        default_factory=list, max_length=4, description="Nudges (from a 409) you choose to save past."
+    )
+    redact: bool = Field(default=False, description="Remove your own personal details from the bio first.")
 
 
 class CommunityRefOut(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 from ninja import Schema
@@ -28,6 +29,21 @@ class ErrorOut(Schema):
 
     detail: str
     code: str
+
+
+class NudgeCode(StrEnum):
+    OWN_DETAILS = "own_details"
+    HARSH_WORDS = "harsh_words"
+
+
+class NudgeOut(Schema):
+    """409 from a write the safety pipeline puts back to the author first. Send it again with `acknowledge`
+    set to these nudge codes to post as it is, or with `redact: true` to have your own details removed."""
+
+    detail: str
+    code: str
+    nudges: list[str]
+    redacted_text: str | None
 
 
 class ValidationIssueOut(Schema):

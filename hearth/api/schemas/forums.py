@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.paginator import Page
 from ninja import Field, Schema
 
 from hearth.accounts.models import SensitiveTopic, User
 from hearth.api.schemas.accounts import CommunityRefOut, MemberRefOut
-from hearth.api.schemas.common import PageOut, Text
+from hearth.api.schemas.common import NudgeCode, PageOut, Text
 from hearth.communities.models import Community
 from hearth.forums.models import Post, PostRevision, ReactionKind, Thread
 from hearth.forums.selectors import PostPage
 from hearth.permissions import AnyUser, can_see_author
+from hearth.safety.resources import all_countries
 
 _TOPIC_CODES = {label: code for code, label in SensitiveTopic.choices}
 
@@ -110,6 +112,50 @@ class ThreadPageOut(Schema):
         )
 
 
+class HealthLabelOut(Schema):
+    kind: str
+    summary: str
+    title: str
+    url: str
+
+
+class CrisisLineOut(Schema):
+    name: str
+    hours: str
+    contacts: list[str]
+    source: str
+
+
+class WriterHelpOut(Schema):
+    message: str
+    country: str
+    emergency: str
+    lines: list[CrisisLineOut]
+
+    @classmethod
+    def for_post(cls, viewer: AnyUser, post: Post) -> WriterHelpOut | None:
+        if not viewer.is_authenticated or post.author_id != viewer.id or post.risk_level == 0:
+            return None
+        country = all_countries().get(settings.HEARTH_DEFAULT_COUNTRY.upper()) or next(iter(all_countries().values()))
+        held = post.status == "held"
+        return cls(
+            message=(
+                "Thank you for sharing this. You don't have to face it alone. "
+                + (
+                    "Your post is with a moderator, who will read it soon; only you can see it until then."
+                    if held
+                    else "Your post is up, and a moderator may check in with you privately."
+                )
+            ),
+            country=country.name,
+            emergency=country.emergency,
+            lines=[
+                CrisisLineOut(name=s.name, hours=s.hours, contacts=[c.display for c in s.contacts], source=s.source)
+                for s in country.services
+            ],
+        )
+
+
 class PostOut(Schema):
     id: int
     thread_id: int
@@ -132,6 +178,16 @@ class PostOut(Schema):
     can_delete: bool
     can_react: bool
     reactions: list[ReactionOut]
+    status: str = Field(
+        description="published; held (waiting for a moderator: only its author and moderators see it); "
+        "hidden (by a moderator, with moderator_note as the reason)"
+    )
+    moderator_note: str
+    labels: list[HealthLabelOut] = Field(description="Possible health misinformation, with a vetted resource.")
+    help: WriterHelpOut | None = Field(
+        description="Only on your own posts that showed crisis risk: crisis lines for your country and what happens "
+        "next. Never shown to anyone else."
+    )
 
     @classmethod
     def from_post(cls, viewer: AnyUser, post: Post) -> PostOut:
@@ -157,6 +213,10 @@ class PostOut(Schema):
             can_delete=post.can_delete,  # type: ignore[attr-defined]
             can_react=post.can_react,  # type: ignore[attr-defined]
             reactions=[] if hidden else [ReactionOut(**r) for r in post.reaction_summary],  # type: ignore[attr-defined]
+            status=post.status,
+            moderator_note=post.moderator_note,
+            labels=[] if hidden else [HealthLabelOut(**r) for r in post.label_resources],  # type: ignore[attr-defined]
+            help=WriterHelpOut.for_post(viewer, post),
         )
 
 
@@ -249,6 +309,10 @@ class ThreadIn(Schema):
     anonymous: bool = Field(
         default=False, description="Hide your pseudonym from other members (moderators still see it)."
     )
+    acknowledge: list[NudgeCode] = Field(
+        default_factory=list, max_length=4, description="Nudges (from a 409) you choose to post past."
+    )
+    redact: bool = Field(default=False, description="Remove your own personal details before posting.")
 
 
 class ReplyIn(Schema):
@@ -257,6 +321,10 @@ class ReplyIn(Schema):
     anonymous: bool = Field(
         default=False, description="Hide your pseudonym from other members (moderators still see it)."
     )
+    acknowledge: list[NudgeCode] = Field(
+        default_factory=list, max_length=4, description="Nudges (from a 409) you choose to post past."
+    )
+    redact: bool = Field(default=False, description="Remove your own personal details before posting.")
 
 
 class PostEditIn(Schema):
@@ -265,6 +333,10 @@ class PostEditIn(Schema):
     body: Text | None = Field(default=None, max_length=100_000)
     topics: list[SensitiveTopic] | None = Field(default=None, max_length=24)
     title: Text | None = Field(default=None, max_length=1000)
+    acknowledge: list[NudgeCode] = Field(
+        default_factory=list, max_length=4, description="Nudges (from a 409) you choose to post past."
+    )
+    redact: bool = Field(default=False, description="Remove your own personal details before posting.")
 
 
 class ReactionIn(Schema):

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class QueueStatus(models.TextChoices):
+    OPEN = "open", "Waiting"
+    CLAIMED = "claimed", "Being handled"
+    RESOLVED = "resolved", "Resolved"
+
+
+class QueueItem(models.Model):
+    """Something a moderator must look at, ordered by risk and then by how long it has waited."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content = GenericForeignKey("content_type", "object_id")
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="queue_items"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    screening = models.ForeignKey("safety.Screening", null=True, blank=True, on_delete=models.SET_NULL)
+    kinds = models.JSONField(default=list, help_text="crisis, harassment, personal_details, misinformation…")
+    risk_level = models.PositiveSmallIntegerField(default=0)
+    held = models.BooleanField(default=False, help_text="The content is hidden from others until a decision.")
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=QueueStatus.choices, default=QueueStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(help_text="The target time for a first response.")
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=30, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-risk_level", "created_at"], name="queue_order_idx"),
+            models.Index(fields=["community", "status"]),
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["author", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"queue item {self.id} ({self.status})"
+
+
+class ActionKind(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    HIDE = "hide", "Hidden"
+    RESTORE = "restore", "Restored"
+    ADD_WARNING = "add_warning", "Content warning added"
+    REMOVE_WARNING = "remove_warning", "Content warning removed"
+    CONFIRM_LABEL = "confirm_label", "Label confirmed"
+    REMOVE_LABEL = "remove_label", "Label removed"
+    CLAIM = "claim", "Claimed"
+    UNCLAIM = "unclaim", "Released"
+    VIEW_ANONYMOUS_AUTHOR = "view_anonymous_author", "Viewed an anonymous author"
+
+
+class AuditLogEntry(models.Model):
+    """Append-only record of every moderation action: who, what, on what, and why."""
+
+    created_at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=30, choices=ActionKind.choices)
+    reason = models.TextField(blank=True, default="")
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    queue_item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="log")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["-created_at"])]
+        verbose_name_plural = "audit log"
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+    # Integrity guard, not business logic: a log that can be rewritten is not an audit log.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Audit log entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit log entries cannot be deleted.")

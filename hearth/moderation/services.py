@@ -1,0 +1,184 @@
+"""Moderation: the queue and the actions on it. Every action needs a reason, is logged, and tells the member."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from hearth.accounts.models import User
+from hearth.communities.models import Community
+from hearth.core.errors import ApplicationError, ConflictError
+from hearth.forums.models import ContentStatus, Post, Thread
+from hearth.moderation.models import ActionKind, AuditLogEntry, QueueItem, QueueStatus
+from hearth.notifications.services import notify
+from hearth.permissions import is_moderator
+from hearth.safety.models import Screening
+from hearth.safety.policy import Decision
+
+MAX_REASON = 1000
+
+
+def log_action(
+    actor: User,
+    action: str,
+    *,
+    reason: str = "",
+    target: Post | None = None,
+    subject: User | None = None,
+    item: QueueItem | None = None,
+    details: dict[str, object] | None = None,
+) -> AuditLogEntry:
+    return AuditLogEntry.objects.create(
+        actor=actor,
+        action=action,
+        reason=reason,
+        content_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        object_id=target.pk if target is not None else None,
+        subject=subject,
+        queue_item=item,
+        details=details or {},
+    )
+
+
+def enqueue_post(post: Post, *, decision: Decision, screening: Screening | None) -> QueueItem | None:
+    if not decision.needs_moderator:
+        return None
+    now = timezone.now()
+    return QueueItem.objects.create(
+        content_type=ContentType.objects.get_for_model(Post),
+        object_id=post.pk,
+        community=post.thread.community,
+        author=post.author,
+        screening=screening,
+        kinds=list(decision.queue_kinds),
+        risk_level=int(decision.risk_level),
+        held=post.status == ContentStatus.HELD,
+        reasons=list(decision.reasons),
+        created_at=now,
+        due_at=now + timedelta(minutes=decision.response_minutes),
+    )
+
+
+def clean_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Give a reason: the member will see it.", code="reason_required")
+    if len(reason) > MAX_REASON:
+        raise ApplicationError(f"Keep the reason under {MAX_REASON} characters.", code="reason_too_long")
+    return reason
+
+
+def check_moderate_item_permission(user: User, item: QueueItem) -> None:
+    if item.community is None or not is_moderator(user, item.community):
+        raise PermissionDenied("Only this community's moderators can act on this.")
+
+
+def _post_of(item: QueueItem) -> Post:
+    post = Post.objects.select_related("thread__community", "author").get(id=item.object_id)
+    return post
+
+
+@transaction.atomic
+def claim_item(moderator: User, item: QueueItem) -> QueueItem:
+    check_moderate_item_permission(moderator, item)
+    updated = QueueItem.objects.filter(id=item.id, status=QueueStatus.OPEN).update(
+        status=QueueStatus.CLAIMED, claimed_by=moderator, claimed_at=timezone.now()
+    )
+    if not updated:
+        raise ConflictError("Someone else has this item, or it is resolved.", code="already_claimed")
+    log_action(moderator, ActionKind.CLAIM, item=item, subject=item.author)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def unclaim_item(moderator: User, item: QueueItem) -> QueueItem:
+    check_moderate_item_permission(moderator, item)
+    updated = QueueItem.objects.filter(id=item.id, status=QueueStatus.CLAIMED, claimed_by=moderator).update(
+        status=QueueStatus.OPEN, claimed_by=None, claimed_at=None
+    )
+    if not updated:
+        raise ConflictError("You don't have this item.", code="not_claimed")
+    log_action(moderator, ActionKind.UNCLAIM, item=item, subject=item.author)
+    item.refresh_from_db()
+    return item
+
+
+def _resolve(moderator: User, item: QueueItem, resolution: str) -> None:
+    now = timezone.now()
+    QueueItem.objects.filter(id=item.id).update(
+        status=QueueStatus.RESOLVED, resolved_by=moderator, resolved_at=now, resolution=resolution
+    )
+
+
+def set_post_status(post: Post, status: str) -> None:
+    """Move a post between published, held and hidden, keeping thread and community counters exact."""
+    was_visible = post.status == ContentStatus.PUBLISHED
+    post.status = status
+    post.save(update_fields=["status"])
+    now_visible = status == ContentStatus.PUBLISHED
+    if was_visible == now_visible or post.deleted_at is not None:
+        if post.is_opening:
+            Thread.objects.filter(id=post.thread_id).update(status=status)
+        return
+    step = 1 if now_visible else -1
+    community = Community.objects.filter(id=post.thread.community_id)
+    if post.is_opening:
+        Thread.objects.filter(id=post.thread_id).update(status=status)
+        community.update(thread_count=F("thread_count") + step, post_count=F("post_count") + step)
+    else:
+        Thread.objects.filter(id=post.thread_id).update(reply_count=F("reply_count") + step)
+        community.update(post_count=F("post_count") + step)
+
+
+@transaction.atomic
+def approve_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
+    """Publish held content (or confirm published content is fine) and close the item."""
+    check_moderate_item_permission(moderator, item)
+    reason = clean_reason(reason)
+    if item.status == QueueStatus.RESOLVED:
+        raise ConflictError("This item is already resolved.", code="already_resolved")
+    post = _post_of(item)
+    if post.status != ContentStatus.PUBLISHED:
+        set_post_status(post, ContentStatus.PUBLISHED)
+        notify(
+            post.author,
+            kind="post_approved",
+            title="Your post is now visible",
+            body=f"A moderator reviewed your post and published it. Their note: {reason}",
+            url=reverse("forums:post", args=[post.id]),
+        )
+    _resolve(moderator, item, "approved")
+    log_action(moderator, ActionKind.APPROVE, reason=reason, target=post, subject=post.author, item=item)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def hide_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
+    """Keep the content from other members; its author can still see it, with the reason, and can appeal."""
+    check_moderate_item_permission(moderator, item)
+    reason = clean_reason(reason)
+    if item.status == QueueStatus.RESOLVED:
+        raise ConflictError("This item is already resolved.", code="already_resolved")
+    post = _post_of(item)
+    set_post_status(post, ContentStatus.HIDDEN)
+    post.moderator_note = reason[:300]
+    post.save(update_fields=["moderator_note"])
+    notify(
+        post.author,
+        kind="post_hidden",
+        title="A moderator has hidden your post",
+        body=f"Only you and the moderators can see it now. The reason: {reason}",
+        url=reverse("forums:post", args=[post.id]),
+    )
+    _resolve(moderator, item, "hidden")
+    log_action(moderator, ActionKind.HIDE, reason=reason, target=post, subject=post.author, item=item)
+    item.refresh_from_db()
+    return item

@@ -1,0 +1,237 @@
+"""Crisis analyzer: C-SSRS levels, signals, method spans, framing, misspellings and robustness.
+
+All texts here were written for these tests.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from hearth.safety.analyzers.base import RiskLevel
+from hearth.safety.analyzers.crisis import SIGNALS, CrisisAssessment, assess_crisis, normalise
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to die",
+        "I don't want to wake up tomorrow",
+        "everyone would be better off without me",
+        "honestly I wish I was dead",
+        "i'm so tired of living",
+    ],
+)
+def test_wish_to_be_dead_is_low_with_signal(text: str) -> None:
+    result = assess_crisis(text)
+    assert result.level == RiskLevel.LOW
+    assert "wish_dead" in result.signals
+
+
+def test_current_suicidal_thoughts_are_low() -> None:
+    result = assess_crisis("I've been having suicidal thoughts again this week")
+    assert result.level == RiskLevel.LOW
+    assert "active_thoughts" in result.signals
+
+
+def test_cant_do_this_anymore_is_caught_as_hopelessness() -> None:
+    result = assess_crisis("I can't do this anymore")
+    assert result.level >= RiskLevel.LOW
+    assert "hopelessness" in result.signals
+
+
+def test_thought_of_method_without_intent_is_moderate_with_span() -> None:
+    text = "I keep thinking about jumping off the bridge near my flat"
+    result = assess_crisis(text)
+    assert result.level == RiskLevel.MODERATE
+    assert {"active_thoughts", "method"} <= set(result.signals)
+    assert result.method_spans
+    hidden = " ".join(text[s.start : s.end] for s in result.method_spans)
+    assert "bridge" in hidden
+    assert all(s.kind == "method" for s in result.method_spans)
+
+
+def test_past_attempt_is_moderate() -> None:
+    result = assess_crisis("I attempted suicide when I was seventeen and it still shapes me.")
+    assert result.level == RiskLevel.MODERATE
+    assert "behaviour_past" in result.signals
+
+
+def test_current_self_harm_is_moderate() -> None:
+    result = assess_crisis("I cut myself again last night")
+    assert result.level == RiskLevel.MODERATE
+    assert "self_harm" in result.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("I'm going to kill myself", "intent"),
+        ("I have written my suicide note", "plan"),
+        ("I tried to kill myself last week", "behaviour_recent"),
+        ("This is my last post. Goodbye everyone.", "goodbye"),
+    ],
+)
+def test_intent_plan_recent_behaviour_and_goodbye_are_high(text: str, signal: str) -> None:
+    result = assess_crisis(text)
+    assert result.level >= RiskLevel.HIGH
+    assert signal in result.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to kill myself tonight, the pills are next to me",
+        "I just took all of my sleeping pills",
+        "goodbye everyone, it will be over tonight",
+    ],
+)
+def test_acting_now_or_means_at_hand_with_intent_is_imminent(text: str) -> None:
+    assert assess_crisis(text).level == RiskLevel.IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My friend's brother died by suicide years ago.",
+        "How can I help my friend who says she is suicidal?",
+        "I used to feel suicidal but I'm doing much better now",
+        "I would never kill myself",
+        "I'm not suicidal, just exhausted after work",
+        "I don't want to die, I want things to change",
+        "If I ever felt suicidal I would call a helpline",
+        'The film ends with the line "I want to die" and it stayed with me',
+        "The article says suicide rates among veterans rose last year.",
+        "We lost my uncle to suicide and the funeral was on Friday.",
+    ],
+)
+def test_framed_risk_is_never_high(text: str) -> None:
+    assert assess_crisis(text).level < RiskLevel.HIGH
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would never kill myself",
+        "I'm not going to end it all",
+        "I haven't been feeling suicidal",
+    ],
+)
+def test_negated_statements_give_no_signal(text: str) -> None:
+    assert assess_crisis(text).signals == ()
+
+
+def test_historical_ideation_is_marked_past_not_present() -> None:
+    result = assess_crisis("I used to feel suicidal but I'm doing better")
+    assert "active_thoughts" not in result.signals
+    assert result.level <= RiskLevel.LOW
+
+
+def test_past_attempt_with_recovery_is_at_most_low() -> None:
+    result = assess_crisis("Years ago I tried to kill myself. I got help and I'm doing great now.")
+    assert result.level <= RiskLevel.LOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thinking about sucide a lot lately",
+        "i wanna kms",
+        "i want to unalive myself",
+        "i just want to dye",
+        "I'm feeling suicdal",
+        "i want to k1ll mysefl",
+        "I w\u0430nt to die",  # Cyrillic a
+        "I want to diiiie",
+    ],
+)
+def test_misspellings_and_slang_are_caught(text: str) -> None:
+    result = assess_crisis(text)
+    assert result.level >= RiskLevel.LOW
+    assert set(result.signals) & {"wish_dead", "active_thoughts"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to dye my hair blue this summer",
+        "I take my pills every morning with breakfast",
+        "This budget spreadsheet is killing me",
+        "Our team won the match and I could die of happiness",
+        "I need advice on refinancing my mortgage.",
+    ],
+)
+def test_everyday_text_gives_no_signal(text: str) -> None:
+    result = assess_crisis(text)
+    assert result.signals == ()
+    assert result.level <= RiskLevel.LOW
+
+
+def test_medication_talk_has_no_method_span() -> None:
+    assert assess_crisis("I take my pills every morning with breakfast").method_spans == ()
+
+
+def test_method_spans_point_into_the_original_text_with_odd_unicode() -> None:
+    text = "\u200b\uff29 \uff4b\uff45\uff45\uff50 thinking about taking all my pills \U0001f614"
+    result = assess_crisis(text)
+    assert result.method_spans
+    for span in result.method_spans:
+        assert 0 <= span.start < span.end <= len(text)
+    assert "pills" in text[result.method_spans[0].start : result.method_spans[0].end]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "🙂🙂🙂", "\x00\x01", "a" * 50_000])
+def test_odd_input_is_handled(text: str) -> None:
+    result = assess_crisis(text)
+    assert isinstance(result, CrisisAssessment)
+    assert 0.0 <= result.score <= 1.0
+
+
+def test_empty_text_is_none() -> None:
+    assert assess_crisis("") == CrisisAssessment(RiskLevel.NONE, 0.0, (), (), ())
+
+
+def test_very_long_text_with_risk_at_the_end_is_caught() -> None:
+    text = "Today I went for a walk and then made some lunch. " * 800 + "I want to die."
+    assert assess_crisis(text).level >= RiskLevel.LOW
+
+
+def test_result_is_deterministic_and_thread_safe() -> None:
+    text = "I keep thinking about ending my life and I have a plan"
+    expected = assess_crisis(text)
+    results: list[CrisisAssessment] = []
+
+    def run() -> None:
+        results.extend(assess_crisis(text) for _ in range(20))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(r == expected for r in results)
+
+
+def test_signals_and_reasons_are_from_the_documented_set_and_never_quote_text() -> None:
+    text = "I'm going to kill myself tonight, the pills are next to me"
+    result = assess_crisis(text)
+    assert set(result.signals) <= set(SIGNALS)
+    assert result.reasons
+    for reason in result.reasons:
+        assert "pills" not in reason
+        assert "tonight" not in reason
+
+
+def test_score_rises_with_level() -> None:
+    none = assess_crisis("I need advice on refinancing my mortgage.")
+    low = assess_crisis("I want to die")
+    high = assess_crisis("I'm going to kill myself")
+    assert none.score < low.score <= high.score
+    assert high.score >= 0.75
+
+
+def test_normalise_expands_contractions_and_keeps_offsets() -> None:
+    norm = normalise("I\u2019M gonna be OK")
+    assert norm.text == "i am going to be ok"
+    assert norm.original_span(0, 4) == (0, 3)
