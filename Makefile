@@ -94,6 +94,8 @@ run: $(RUN_STAMP) $(STATIC_STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo $(SEED_FLAGS)
 	@echo "Hearth is running at http://127.0.0.1:$${PORT:-8000}/ (Ctrl-C stops it)."
+	@# The on-call sweep runs beside the server, so an unacknowledged urgent alert reaches the backup (docs/oncall.md).
+	$(MANAGE) run_escalations --loop 30 & \
 	exec $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port "$${PORT:-8000}" --lifespan off --no-access-log
 
 serve: export DEBUG := false
@@ -105,6 +107,7 @@ serve: $(RUN_STAMP)
 	$(MANAGE) check --deploy
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) run_escalations --loop 30 & \
 	exec $(BIN)/uvicorn config.asgi:application --host "$${HOST:-127.0.0.1}" --port "$${PORT:-8000}" \
 		--workers "$${WEB_CONCURRENCY:-4}" --proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
 		--lifespan off --no-server-header --no-access-log

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "hearth.safety",
     "hearth.moderation",
     "hearth.notifications",
+    "hearth.oncall",
+    "hearth.wellbeing",
     "hearth.api",
 ]
 
@@ -230,6 +232,15 @@ HEARTH_MIN_AGE = env_int("HEARTH_MIN_AGE", 16)
 HEARTH_DEFAULT_COUNTRY = env_str("HEARTH_DEFAULT_COUNTRY", "GB")
 HEARTH_QUICK_EXIT_URL = env_str("HEARTH_QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 HEARTH_PAGE_SIZE = env_int("HEARTH_PAGE_SIZE", 20)
+# Links in emails (on-call alerts) need the site's address: there is no request to take it from.
+HEARTH_SITE_URL = env_str("HEARTH_SITE_URL", "http://127.0.0.1:8000")
+# On call: minutes before an unacknowledged urgent alert goes to the backup, and the longest shift.
+HEARTH_ONCALL_ACK_MINUTES = env_int("HEARTH_ONCALL_ACK_MINUTES", 5)
+HEARTH_ONCALL_MAX_SHIFT_HOURS = env_int("HEARTH_ONCALL_MAX_SHIFT_HOURS", 12)
+if HEARTH_ONCALL_ACK_MINUTES < 1:
+    raise ImproperlyConfigured("HEARTH_ONCALL_ACK_MINUTES must be at least 1.")
+if HEARTH_ONCALL_MAX_SHIFT_HOURS < 1:
+    raise ImproperlyConfigured("HEARTH_ONCALL_MAX_SHIFT_HOURS must be at least 1.")
 HEARTH_API_RATE_LIMITS = {
     "thread": (env_int("RATE_THREADS_PER_HOUR", 10), 3600),
     "post": (env_int("RATE_POSTS_PER_HOUR", 60), 3600),
@@ -239,4 +250,5 @@ HEARTH_API_RATE_LIMITS = {
     "signup": (env_int("RATE_SIGNUPS_PER_HOUR", 20), 3600),
     "join": (30, 3600),
     "edit": (30, 3600),
+    "report": (env_int("RATE_REPORTS_PER_HOUR", 20), 3600),
 }

@@ -16,6 +16,8 @@ urlpatterns = [
     path("communities/", include("hearth.communities.urls")),
     path("moderation/", include("hearth.moderation.urls")),
     path("notifications/", include("hearth.notifications.urls")),
+    path("on-call/", include("hearth.oncall.urls")),
+    path("safety-plan/", include("hearth.wellbeing.urls")),
     path("", include("hearth.forums.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

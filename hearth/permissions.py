@@ -4,7 +4,8 @@ Rules, in short:
 - Visitors who are not signed in see the community directory, the guidelines and the help pages only.
 - Signed-in people read open communities; request-to-join and invitation-only communities are read by
   their members, their moderators, global moderators and admins.
-- Posting, replying and reacting need membership (moderators of the community count as members).
+- Posting, replying and reacting need membership (moderators of the community count as members), and no
+  current mute or suspension. A member who blocked you hides your content and stops your replies to them.
 - An anonymous post's author is shown only to the author, the community's moderators, global moderators
   and admins.
 - Authors edit their own posts; authors and moderators delete (softly).
@@ -19,10 +20,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from hearth.accounts.blocks import has_blocked, hidden_author_ids
 from hearth.accounts.models import ApiToken, User
 from hearth.communities.models import Community, Invitation, JoinRequest, Membership, MembershipMode
 from hearth.forums.models import ContentStatus, Post, Thread
+from hearth.moderation.models import Sanction, SanctionKind
+
+RESTRICTIONS = (SanctionKind.MUTE, SanctionKind.SUSPENSION)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -196,12 +202,35 @@ def check_post_permission(user: AnyUser, community: Community) -> None:
         raise PermissionDenied("Sign in to post.")
     if not can_post_in(user, community):
         raise PermissionDenied("Join this community to post and reply.")
+    check_not_restricted(user, community)
+
+
+def check_not_restricted(user: AnyUser, community: Community) -> None:
+    """A current mute (in this community) or suspension (everywhere) stops posting, replying and reacting."""
+    restriction = (
+        Sanction.objects.filter(member_id=user.id, lifted_at__isnull=True, kind__in=RESTRICTIONS)
+        .filter(Q(community__isnull=True) | Q(community_id=community.id))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
+        .order_by("-ends_at")
+        .first()
+    )
+    if restriction is None:
+        return
+    until = f" until {restriction.ends_at:%-d %B, %H:%M}" if restriction.ends_at else ""
+    where = "in this community" if restriction.community_id else "anywhere on Hearth"
+    raise PermissionDenied(
+        f"A moderator has paused your posting {where}{until}. The reason: {restriction.reason} "
+        "You can appeal from your notifications."
+    )
 
 
 def check_reply_permission(user: AnyUser, thread: Thread) -> None:
     check_post_permission(user, thread.community)
     if thread.deleted_at is not None:
         raise PermissionDenied("This thread was deleted, so it can't take new replies.")
+    # Not for anonymous threads: refusing would reveal who wrote them.
+    if not thread.is_anonymous and has_blocked(thread.author_id, user.id):
+        raise PermissionDenied("You can't reply to this thread.")
 
 
 def check_anonymous_post_permission(community: Community) -> None:
@@ -228,6 +257,9 @@ def check_react_permission(user: AnyUser, post: Post, community: Community) -> N
         raise PermissionDenied("You can't react to a deleted post.")
     if not can_post_in(user, community):
         raise PermissionDenied("Join this community to send support.")
+    check_not_restricted(user, community)
+    if not post.is_anonymous and has_blocked(post.author_id, user.id):
+        raise PermissionDenied("You can't react to this post.")
 
 
 def check_manage_members_permission(user: AnyUser, community: Community) -> None:
@@ -255,6 +287,9 @@ def filter_readable_communities(qs: QuerySet[Community], user: AnyUser) -> Query
 def filter_visible_threads(qs: QuerySet[Thread], user: AnyUser) -> QuerySet[Thread]:
     readable = filter_readable_communities(Community.objects.all(), user)
     qs = qs.filter(community__in=readable)
+    hidden = hidden_author_ids(user)
+    if hidden:
+        qs = qs.exclude(author_id__in=hidden)
     if is_staff_moderator(user):
         return qs
     moderated = [cid for cid, m in memberships_of(user).items() if m.is_moderator]

@@ -131,3 +131,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class BlockKind(models.TextChoices):
+    MUTE = "mute", "Muted"  # their content is hidden from me; they are not told
+    BLOCK = "block", "Blocked"  # hidden from me, and they cannot reply to me
+
+
+class PersonBlock(models.Model):
+    """One member hiding another. Never shown to the person blocked or muted."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    target = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    kind = models.CharField(max_length=8, choices=BlockKind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "target"], name="one_block_per_pair"),
+            models.CheckConstraint(condition=~models.Q(owner=models.F("target")), name="no_self_block"),
+        ]
+        indexes = [models.Index(fields=["target", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.kind}s {self.target_id}"

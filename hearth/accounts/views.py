@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 
+from hearth.accounts.blocks import block_kind
 from hearth.accounts.forms import ApiTokenForm, PreferencesForm, ProfileForm
 from hearth.accounts.pseudonyms import suggest_pseudonyms
 from hearth.accounts.services import create_api_token, revoke_api_token, update_preferences, update_profile
@@ -46,7 +47,12 @@ class MemberProfileView(View):
         return render(
             request,
             "accounts/member_profile/index.html",
-            {"member": member, "communities": communities, "is_self": member.id == request.user.id},
+            {
+                "member": member,
+                "communities": communities,
+                "is_self": member.id == request.user.id,
+                "block_state": block_kind(request.user.id, member.id),
+            },
         )
 
 

@@ -16,6 +16,9 @@ from hearth.api.accounts import router as accounts_router
 from hearth.api.auth import MEMBER_AUTH
 from hearth.api.communities import router as communities_router
 from hearth.api.forums import router as forums_router
+from hearth.api.moderation import router as moderation_router
+from hearth.api.oncall import router as oncall_router
+from hearth.api.wellbeing import router as wellbeing_router
 from hearth.core.errors import ApplicationError, RateLimited
 from hearth.permissions import NOT_FOUND
 from hearth.safety.services import NudgeRequired
@@ -97,3 +100,6 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 api.add_router("", accounts_router, tags=["accounts"])
 api.add_router("", communities_router, tags=["communities"])
 api.add_router("", forums_router, tags=["forums"])
+api.add_router("", moderation_router, tags=["moderation"])
+api.add_router("", oncall_router, tags=["on call"])
+api.add_router("", wellbeing_router, tags=["wellbeing"])

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 
+from hearth.accounts.blocks import hidden_author_ids
 from hearth.communities.models import Community
 from hearth.forums.models import ContentStatus, Post, Reaction, ReactionKind, ReadState, Thread
 from hearth.forums.reading import ANONYMOUS_LABEL, ReaderFilter, topic_labels
@@ -82,6 +83,9 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
     Queries: count, threads (with author and community), their opening posts, the reader's read states.
     """
     qs = Thread.objects.filter(community=community)
+    hidden = hidden_author_ids(user)
+    if hidden:
+        qs = qs.exclude(author_id__in=hidden)
     if not is_moderator(user, community):
         visible = Q(status=ContentStatus.PUBLISHED)
         if user.is_authenticated:
@@ -132,6 +136,9 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
     page = min(page, num_pages)
     first, last = (page - 1) * size + 1, page * size
     qs = Post.objects.filter(thread=thread, number__gte=first, number__lte=last)
+    hidden = hidden_author_ids(user)
+    if hidden:
+        qs = qs.exclude(author_id__in=hidden)
     if not is_moderator(user, thread.community):
         visible = Q(status=ContentStatus.PUBLISHED)
         if user.is_authenticated:
@@ -195,6 +202,7 @@ def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:
     threads = filter_visible_threads(Thread.objects.all(), user)
     qs: QuerySet[Post] = (
         Post.objects.filter(thread__in=threads, deleted_at__isnull=True, status=ContentStatus.PUBLISHED)
+        .exclude(author_id__in=hidden_author_ids(user))
         .filter(Q(body__icontains=query) | Q(number=1, thread__title__icontains=query))
         .select_related("author", "thread", "thread__community")
         .order_by("-created_at", "-id")

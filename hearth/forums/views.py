@@ -35,6 +35,7 @@ from hearth.permissions import (
 )
 from hearth.safety.resources import country_for_request
 from hearth.safety.services import NudgeRequired, parse_acknowledged, redact_own_details
+from hearth.wellbeing.selectors import safety_plan_for
 
 SAFETY_HELP_SESSION_KEY = "hearth_safety_help"
 
@@ -136,7 +137,11 @@ def thread_view(request: AnyRequest, thread_id: int) -> HttpResponse:
     context = _thread_context(request, thread, page=clamp_page(request.GET.get("page")))
     help_state = request.session.pop(SAFETY_HELP_SESSION_KEY, None)
     if help_state:
-        context["safety_help"] = {**help_state, "country": country_for_request(request)}
+        context["safety_help"] = {
+            **help_state,
+            "country": country_for_request(request),
+            "plan": safety_plan_for(request.user),
+        }
     posts = context["page"].posts
     if posts:
         mark_read(request.user, thread, up_to=posts[-1].number)

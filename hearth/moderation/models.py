@@ -57,6 +57,7 @@ class QueueItem(models.Model):
 
 class ActionKind(models.TextChoices):
     APPROVE = "approve", "Approved"
+    HOLD = "hold", "Held"
     HIDE = "hide", "Hidden"
     RESTORE = "restore", "Restored"
     ADD_WARNING = "add_warning", "Content warning added"
@@ -66,6 +67,15 @@ class ActionKind(models.TextChoices):
     CLAIM = "claim", "Claimed"
     UNCLAIM = "unclaim", "Released"
     VIEW_ANONYMOUS_AUTHOR = "view_anonymous_author", "Viewed an anonymous author"
+    WARN = "warn", "Warned"
+    MUTE = "mute", "Muted"
+    SUSPEND = "suspend", "Suspended"
+    BAN = "ban", "Banned"
+    LIFT_SANCTION = "lift_sanction", "Sanction lifted"
+    REACH_OUT = "reach_out", "Reached out privately"
+    EDIT = "edit", "Edited with a note"
+    UPHOLD_APPEAL = "uphold_appeal", "Appeal: decision kept"
+    OVERTURN_APPEAL = "overturn_appeal", "Appeal: decision changed"
 
 
 class AuditLogEntry(models.Model):
@@ -98,3 +108,102 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValueError("Audit log entries cannot be deleted.")
+
+
+class ReportReason(models.TextChoices):
+    RISK = "risk", "Someone may be at risk"
+    HARASSMENT = "harassment", "Bullying or harassment"
+    PERSONAL_DETAILS = "personal_details", "Shares someone's personal details"
+    MISINFORMATION = "misinformation", "Harmful health advice"
+    SPAM = "spam", "Spam or advertising"
+    OTHER = "other", "Something else"
+
+
+class Report(models.Model):
+    """A member's report of a post or of another member. The reporter is never shown to the person reported."""
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
+    post = models.ForeignKey("forums.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="reports_received"
+    )
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    details = models.TextField(blank=True, default="", max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    queue_item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False) | models.Q(member__isnull=False), name="report_has_target"
+            )
+        ]
+        indexes = [models.Index(fields=["reporter", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"report {self.id} ({self.reason})"
+
+
+class SanctionKind(models.TextChoices):
+    WARNING = "warning", "Warning"
+    MUTE = "mute", "Muted in a community"
+    SUSPENSION = "suspension", "Suspended from posting"
+    BAN = "ban", "Banned"
+
+
+class Sanction(models.Model):
+    """A warning or a restriction on a member, with its reason; it can be appealed and lifted."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField(max_length=12, choices=SanctionKind.choices)
+    community = models.ForeignKey(
+        "communities.Community", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty for warnings and permanent bans.")
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["member", "kind", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.member_id}"
+
+    def is_active_at(self, moment: Any) -> bool:
+        if self.lifted_at is not None or self.kind == SanctionKind.WARNING:
+            return False
+        return self.ends_at is None or self.ends_at > moment
+
+
+class AppealStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a moderator"
+    UPHELD = "upheld", "Decision kept"
+    OVERTURNED = "overturned", "Decision changed"
+
+
+class Appeal(models.Model):
+    """A member asks for a moderation decision about them to be looked at again, by another moderator."""
+
+    appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
+    action = models.ForeignKey(AuditLogEntry, on_delete=models.PROTECT, related_name="appeals")
+    statement = models.TextField(max_length=2000)
+    status = models.CharField(max_length=12, choices=AppealStatus.choices, default=AppealStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    response = models.TextField(blank=True, default="")
+    queue_item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appellant", "action"], condition=models.Q(status="open"), name="one_open_appeal_per_action"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"appeal {self.id} ({self.status})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -14,6 +15,9 @@ from hearth.safety.models import Screening
 
 QUEUE_PAGE = 50
 KIND_LABELS = {
+    "report": "Reported post",
+    "report_member": "Reported member",
+    "appeal": "Appeal",
     "crisis": "Crisis risk",
     "harassment": "Harassment",
     "personal_details": "Personal details",
@@ -54,9 +58,12 @@ def open_queue(user: AnyUser) -> list[QueueItem]:
 
 def attach_posts(items: list[QueueItem]) -> None:
     """Add each item's post and readable labels (one query for all the posts)."""
-    posts = Post.objects.select_related("thread", "author").in_bulk([i.object_id for i in items])
+    post_type = ContentType.objects.get_for_model(Post)  # cached by Django after the first call
+    post_ids = [i.object_id for i in items if i.content_type_id == post_type.id]
+    posts = Post.objects.select_related("thread", "author").in_bulk(post_ids) if post_ids else {}
     for item in items:
-        item.post = posts.get(item.object_id)  # type: ignore[attr-defined]
+        is_post = item.content_type_id == post_type.id
+        item.post = posts.get(item.object_id) if is_post else None  # type: ignore[attr-defined]
         item.risk_label = RiskLevel(item.risk_level).label  # type: ignore[attr-defined]
         item.kind_labels = [KIND_LABELS.get(k, k) for k in item.kinds]  # type: ignore[attr-defined]
 

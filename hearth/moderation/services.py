@@ -17,7 +17,8 @@ from hearth.core.errors import ApplicationError, ConflictError
 from hearth.forums.models import ContentStatus, Post, Thread
 from hearth.moderation.models import ActionKind, AuditLogEntry, QueueItem, QueueStatus
 from hearth.notifications.services import notify
-from hearth.permissions import is_moderator
+from hearth.oncall.services import alert_on_call
+from hearth.permissions import is_moderator, is_staff_moderator
 from hearth.safety.models import Screening
 from hearth.safety.policy import Decision
 
@@ -50,7 +51,7 @@ def enqueue_post(post: Post, *, decision: Decision, screening: Screening | None)
     if not decision.needs_moderator:
         return None
     now = timezone.now()
-    return QueueItem.objects.create(
+    item = QueueItem.objects.create(
         content_type=ContentType.objects.get_for_model(Post),
         object_id=post.pk,
         community=post.thread.community,
@@ -63,6 +64,8 @@ def enqueue_post(post: Post, *, decision: Decision, screening: Screening | None)
         created_at=now,
         due_at=now + timedelta(minutes=decision.response_minutes),
     )
+    alert_on_call(item, post=post)
+    return item
 
 
 def clean_reason(reason: str) -> str:
@@ -75,7 +78,11 @@ def clean_reason(reason: str) -> str:
 
 
 def check_moderate_item_permission(user: User, item: QueueItem) -> None:
-    if item.community is None or not is_moderator(user, item.community):
+    if item.community is None:
+        if not is_staff_moderator(user):
+            raise PermissionDenied("Only global moderators and admins can act on this.")
+        return
+    if not is_moderator(user, item.community):
         raise PermissionDenied("Only this community's moderators can act on this.")
 
 
@@ -182,3 +189,60 @@ def hide_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
     log_action(moderator, ActionKind.HIDE, reason=reason, target=post, subject=post.author, item=item)
     item.refresh_from_db()
     return item
+
+
+@transaction.atomic
+def set_content_warnings(moderator: User, item: QueueItem, *, topics: list[str], reason: str) -> Post:
+    """Add or remove content warnings on the item's post (the author is told, with the reason)."""
+    from hearth.forums.services import clean_topics  # noqa: PLC0415 (forums.services imports this module)
+
+    check_moderate_item_permission(moderator, item)
+    reason = clean_reason(reason)
+    post = _post_of(item)
+    before, after = list(post.topics), clean_topics(topics)
+    if before == after:
+        raise ConflictError("Those are already the post's content warnings.", code="unchanged")
+    post.topics = after
+    post.save(update_fields=["topics"])
+    action = ActionKind.ADD_WARNING if len(after) >= len(before) else ActionKind.REMOVE_WARNING
+    log_action(moderator, action, reason=reason, target=post, subject=post.author, item=item,
+               details={"before": before, "after": after})  # fmt: skip
+    notify(
+        post.author,
+        kind="content_warning_changed",
+        title="A moderator changed the content warnings on your post",
+        body=f"The reason: {reason}",
+        url=reverse("forums:post", args=[post.id]),
+    )
+    return post
+
+
+@transaction.atomic
+def review_label(moderator: User, item: QueueItem, *, kind: str, keep: bool, reason: str) -> Post:
+    """Confirm or remove a health-misinformation label the pipeline put on a post."""
+    check_moderate_item_permission(moderator, item)
+    reason = clean_reason(reason)
+    post = _post_of(item)
+    if kind not in post.labels:
+        raise ConflictError("The post doesn't carry that label.", code="no_such_label")
+    if not keep:
+        post.labels = [label for label in post.labels if label != kind]
+        post.save(update_fields=["labels"])
+    action = ActionKind.CONFIRM_LABEL if keep else ActionKind.REMOVE_LABEL
+    log_action(moderator, action, reason=reason, target=post, subject=post.author, item=item, details={"kind": kind})
+    return post
+
+
+@transaction.atomic
+def reach_out(moderator: User, item: QueueItem, *, message: str) -> None:
+    """A private, caring message from the moderators to the author; only they see it."""
+    check_moderate_item_permission(moderator, item)
+    message = clean_reason(message)
+    notify(
+        item.author,
+        kind="moderator_outreach",
+        title="A message from the moderators",
+        body=message,
+        url=reverse("safety:get-help"),
+    )
+    log_action(moderator, ActionKind.REACH_OUT, reason=message, subject=item.author, item=item)

@@ -6,8 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from hearth.accounts.models import SensitiveTopic
 from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
+from hearth.moderation.actions import ActionRequest, perform_action
+from hearth.moderation.models import Appeal, QueueItem, QueueStatus, SanctionKind
 from hearth.moderation.selectors import (
     access_queue_item,
     attach_posts,
@@ -15,7 +18,6 @@ from hearth.moderation.selectors import (
     is_moderator_anywhere,
     open_queue,
 )
-from hearth.moderation.services import approve_item, claim_item, hide_item, unclaim_item
 from hearth.permissions import NOT_FOUND
 
 
@@ -27,6 +29,33 @@ def queue_view(request: AuthedRequest) -> HttpResponse:
     return render(request, "moderation/queue/index.html", {"items": items})
 
 
+def _act(request: AuthedRequest, item: QueueItem) -> str:
+    """Carry out the posted action on the item; returns the confirmation to show."""
+    post = request.POST
+    action = post.get("action", "")
+    perform_action(
+        request.user,
+        item,
+        ActionRequest(
+            action=action,
+            reason=post.get("reason", ""),
+            topics=post.getlist("topics"),
+            label=post.get("label", ""),
+            message=post.get("message", ""),
+            sanction=post.get("kind", ""),
+            days=_int_or_none(post.get("days")),
+        ),
+    )
+    return "Done." if action in ("claim", "unclaim") else "Done. The member has been told, with your reason."
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 @login_required
 def item_view(request: AuthedRequest, item_id: int) -> HttpResponse:
     item = access_queue_item(request.user, item_id)
@@ -34,30 +63,24 @@ def item_view(request: AuthedRequest, item_id: int) -> HttpResponse:
         raise Http404(NOT_FOUND)
     error, status = "", 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        reason = request.POST.get("reason", "")
         try:
-            if action == "claim":
-                claim_item(request.user, item)
-            elif action == "unclaim":
-                unclaim_item(request.user, item)
-            elif action == "approve":
-                approve_item(request.user, item, reason=reason)
-            elif action == "hide":
-                hide_item(request.user, item, reason=reason)
-            else:
-                raise ApplicationError("Choose an action.", code="unknown_action")
+            done = _act(request, item)
         except ApplicationError as exc:
             error, status = exc.message, exc.status
         else:
-            messages.success(request, "Done. The member has been told, with your reason.")
-            if action in ("approve", "hide"):
+            messages.success(request, done)
+            item.refresh_from_db()
+            if item.status == QueueStatus.RESOLVED:
                 return redirect("moderation:queue")
             return redirect("moderation:item", item_id=item.id)
     attach_posts([item])
     context = {
         "item": item,
+        "appeal": Appeal.objects.select_related("action", "appellant").filter(queue_item=item).first(),
+        "reports": item.reports.select_related("reporter").order_by("created_at")[:20],
         "history": author_risk_history(item.author_id),
+        "topic_choices": SensitiveTopic.choices,
+        "sanction_choices": SanctionKind.choices,
         "error": error,
         "reason": request.POST.get("reason", "") if error else "",
     }

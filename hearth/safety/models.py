@@ -12,6 +12,8 @@ class ContentKind(models.TextChoices):
     REPLY = "reply", "Reply"
     EDIT = "edit", "Edited post"
     BIO = "bio", "Profile bio"
+    REPORT = "report", "Report details"
+    APPEAL = "appeal", "Appeal"
 
 
 class Screening(models.Model):

@@ -33,7 +33,7 @@ def test_crisis_post_help_queue_action_and_notification(live_server, new_page, c
     writer.get_by_role("button", name="Post thread").click()
     panel = writer.get_by_role("region", name=re.compile("You don't have to face it alone"))
     expect(panel).to_be_visible()
-    expect(panel.get_by_text("Your post is with a moderator")).to_be_visible()
+    expect(panel.get_by_text("Your post is with the moderators")).to_be_visible()
     expect(panel.get_by_role("link", name=re.compile("116 123"))).to_be_visible()
     expect(writer.get_by_text("Waiting for a moderator.")).to_be_visible()
     check_axe(writer, label="thread page with the help panel")

@@ -20,6 +20,7 @@ from hearth.forums.models import Post, PostRevision, ReactionKind, Thread
 from hearth.forums.selectors import PostPage
 from hearth.permissions import AnyUser, can_see_author
 from hearth.safety.resources import all_countries
+from hearth.wellbeing.selectors import safety_plan_for
 
 _TOPIC_CODES = {label: code for code, label in SensitiveTopic.choices}
 
@@ -131,6 +132,7 @@ class WriterHelpOut(Schema):
     country: str
     emergency: str
     lines: list[CrisisLineOut]
+    has_safety_plan: bool = Field(description="Whether you wrote a safety plan; GET /me/safety-plan has it.")
 
     @classmethod
     def for_post(cls, viewer: AnyUser, post: Post) -> WriterHelpOut | None:
@@ -149,6 +151,7 @@ class WriterHelpOut(Schema):
             ),
             country=country.name,
             emergency=country.emergency,
+            has_safety_plan=safety_plan_for(viewer) is not None,
             lines=[
                 CrisisLineOut(name=s.name, hours=s.hours, contacts=[c.display for c in s.contacts], source=s.source)
                 for s in country.services

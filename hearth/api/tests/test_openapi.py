@@ -39,6 +39,20 @@ OPERATIONS = {
     ("post", "/api/v1/posts/{post_id}/reactions"),
     ("delete", "/api/v1/posts/{post_id}/reactions/{kind}"),
     ("get", "/api/v1/search"),
+    ("get", "/api/v1/me/on-call"),
+    ("put", "/api/v1/me/on-call"),
+    ("get", "/api/v1/me/on-call/alerts"),
+    ("post", "/api/v1/me/on-call/alerts/{alert_id}/acknowledge"),
+    ("post", "/api/v1/posts/{post_id}/reports"),
+    ("post", "/api/v1/members/{pseudonym}/reports"),
+    ("put", "/api/v1/members/{pseudonym}/block"),
+    ("delete", "/api/v1/members/{pseudonym}/block"),
+    ("get", "/api/v1/me/decisions"),
+    ("post", "/api/v1/me/decisions/{decision_id}/appeal"),
+    ("get", "/api/v1/moderation/queue"),
+    ("post", "/api/v1/moderation/items/{item_id}/actions"),
+    ("get", "/api/v1/me/safety-plan"),
+    ("put", "/api/v1/me/safety-plan"),
 }
 SESSION_ONLY = ("post", "/api/v1/me/tokens")  # a token cannot mint more tokens
 PUBLIC = {

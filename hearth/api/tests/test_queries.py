@@ -26,10 +26,10 @@ def test_thread_detail_costs_the_same_for_3_and_25_posts(member_client, member, 
         Reaction.objects.create(post=post, user=member, kind=ReactionKind.HUG)
     # * session, * user, * the thread (with community and author), * the reader's memberships,
     # * posts (with authors), * reaction counts, * the reader's reactions, * the reader's read state,
-    # * the opening post and * read state again, for the thread header
-    with django_assert_num_queries(10):
+    # * the opening post and * read state again, for the thread header, * the members the reader blocked or muted
+    with django_assert_num_queries(11):
         get(member_client, f"/threads/{small.id}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         get(member_client, f"/threads/{large.id}?page=1")
 
 
@@ -40,8 +40,9 @@ def test_thread_list_does_not_grow_with_threads_or_posts(member_client, communit
     few = queries_for(member_client, path)
     for _ in range(8):
         make_thread(community, replies=3, anonymous=True)
-    # * session, * user, * community, * memberships, * count, * threads, * opening posts, * read states
-    assert queries_for(member_client, path) == few == 8
+    # * session, * user, * community, * memberships, * members the reader blocked or muted, * count, * threads,
+    # * opening posts, * read states
+    assert queries_for(member_client, path) == few == 9
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from hearth.core.testing.factories import make_member, make_thread, opening_post
 from hearth.forums.models import ContentStatus, Post
 from hearth.forums.services import add_reply, create_thread
 from hearth.moderation.models import QueueItem
+from hearth.oncall.services import go_on_duty
 from hearth.safety.analyzers.base import RiskLevel
 from hearth.safety.models import Screening
 from hearth.safety.services import NudgeRequired
@@ -44,9 +45,10 @@ class TestServices:
         assert "goodbye" not in str(screening.findings) + str(screening.reasons)
         assert thread.opening_post.decision.show_help
 
-    def test_a_community_can_publish_high_risk_and_alert_instead(self, member, community):
+    def test_a_community_can_publish_high_risk_and_alert_instead(self, member, community, moderator):
         community.high_risk_policy = "publish_and_alert"
         community.save()
+        go_on_duty(moderator, hours=1)  # with nobody on call it would be held anyway (docs/oncall.md)
         post = opening_post(create_thread(member, community, title="I'm done", body=CRISIS))
         assert post.status == ContentStatus.PUBLISHED
         assert QueueItem.objects.filter(object_id=post.id, held=False).exists()

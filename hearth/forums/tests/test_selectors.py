@@ -209,17 +209,18 @@ class TestCommunityThreadsListing:
 class TestCommunityThreadsQueries:
     def assert_budget(self, django_assert_num_queries, reader: User, community, *, expected_rows: int) -> None:
         reader = fresh(reader)
+        # * the members the reader blocked or muted
         # * the reader's memberships (is this a moderator?)
         # * count of threads (paginator)
         # * the page of threads, with author and community
         # * their opening posts (warnings)
         # * the reader's read states for those threads (unread markers)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             page = community_threads(reader, community, page=1)
             rows = [(t.author_label, t.warnings, t.unread_count) for t in page]
         assert len(rows) == expected_rows
 
-    def test_community_threads_uses_five_queries_for_2_or_30_threads(
+    def test_community_threads_uses_six_queries_for_2_or_30_threads(
         self, community, member, other_member, django_assert_num_queries
     ):
         make_thread(community, title="Signed", topics=["abuse"])
@@ -405,17 +406,18 @@ class TestThreadTitleWarnings:
 class TestThreadPostsQueries:
     def assert_budget(self, django_assert_num_queries, reader: User, thread: Thread, *, expected_posts: int) -> None:
         reader, thread = fresh(reader), load_thread(thread)
+        # * the members the reader blocked or muted
         # * the reader's memberships (moderator? may react?)
         # * the page of posts, with authors
         # * reaction counts for those posts
         # * the reader's own reactions on those posts
         # * the reader's read state for the thread
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             page = thread_posts(reader, thread, page=1)
             rows = [(p.author_label, p.reaction_summary, p.can_delete, p.warnings) for p in page.posts]
         assert len(rows) == expected_posts
 
-    def test_thread_posts_uses_five_queries_for_3_or_25_posts(
+    def test_thread_posts_uses_six_queries_for_3_or_25_posts(
         self, community, member, other_member, django_assert_num_queries
     ):
         thread = make_thread(community, author=member, replies=1)

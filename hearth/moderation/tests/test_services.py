@@ -101,7 +101,7 @@ class TestActions:
         entry = AuditLogEntry.objects.get(action=ActionKind.APPROVE)
         assert entry.actor == moderator
         assert entry.reason == "Checked in with them; fine to share."
-        note = Notification.objects.get(user=post.author)
+        note = Notification.objects.get(user=post.author, kind="post_approved")
         assert "Checked in with them" in note.body
 
     def test_hiding_keeps_it_from_members_and_tells_the_author_why(self, moderator, community):

@@ -8,10 +8,13 @@ Two layers, both interpretable:
    slang such as "kms" or "unalive"). Each match is checked for framing in its clause: negated, another
    person, historical, hypothetical or quoted. Only unframed first-person matches become signals, and the
    signals alone set the level (docs/safety.md section 3).
-2. A small logistic regression over the rule features, lexicon construct counts and word n-grams, trained
-   by tools/train_crisis.py (weights in crisis_model/, see PROVENANCE.md). It catches risk the rules miss,
-   but on its own it can only raise the level to LOW, so framing that the rules recognised can never be
-   pushed to HIGH by the model.
+2. Two small logistic regressions, trained by tools/train_crisis.py (weights in crisis_model/, see PROVENANCE.md):
+   a whole-text model over the rule signals and framings and the Suicide Risk Lexicon constructs, each term split
+   by who it is about (the nearest person word before it: I / we / you / someone else / nobody) and by negation,
+   past and hypothetical cues; and a sentence model (negation-marked word n-grams and person-scoped lexicon terms)
+   trained as multiple-instance learning, so that one risky sentence in a long post counts. The model probability
+   is the mean of the text model and the highest-scoring sentence. It catches risk the rules miss, but on its own
+   it can only raise the level to LOW, so framing that the rules recognised can never be pushed to HIGH by it.
 
 No network, no database, no logging of text. The weights are read once per process.
 """
@@ -424,24 +427,32 @@ class _Clause:
     sentence: str
     sentence_offset: int
     quoted: bool
+    # Whether the text at the start of `text` is inside quotation marks (a quote may open in the stripped lead).
+    quote_open: bool = False
+    previous_sentence: str = ""  # the sentence before, for subjectless clauses ("took all my meds")
 
 
 def _clauses(norm: str) -> Iterator[_Clause]:
     in_quote = False
+    previous = ""
     for sentence_match in re.finditer(r"[^.!?;\n|]+", norm):
         sentence = sentence_match.group()
         base = sentence_match.start()
+        if not sentence.strip(' "'):
+            continue
         for clause_match in re.finditer(r"(?:(?! but | however | although | though | whereas | yet )[^,:])+", sentence):
             text = clause_match.group()
             quotes = text.count('"')
             quoted = in_quote or (quotes >= 2 and len(text.strip(' "')) < len(text) - 2)
+            lead = len(text) - len(text.lstrip(' "'))
+            quote_open = in_quote != (text[:lead].count('"') % 2 == 1)
             if quotes % 2 == 1:
                 in_quote = not in_quote
             stripped = text.strip(' "')
             if len(stripped) < 2:
                 continue
-            lead = len(text) - len(text.lstrip(' "'))
-            yield _Clause(stripped, base + clause_match.start() + lead, sentence, base, quoted)
+            yield _Clause(stripped, base + clause_match.start() + lead, sentence, base, quoted, quote_open, previous)
+        previous = sentence.strip(' "')
 
 
 _ADV: Final = (
@@ -494,6 +505,11 @@ _THIRD_PERSON: Final = re.compile(
     r"singer|character|author|everyone|everybody|nobody|you|your|yourself|we|our|us|himself|herself|themselves)\b"
 )
 _FIRST_PERSON: Final = re.compile(r"\b(?:i|me|my|myself|mine)\b")
+# A sentence whose subject is someone who takes things from or does things to the writer (police, medical staff).
+# Deliberately narrow: "He left. Took all my pills" must still read as the writer acting.
+_OTHER_SUBJECT: Final = re.compile(
+    r"(?:they|(?:the )?(?:police|cops|officers?|doctors?|nurses?|medics|paramedics|staff|ems))\b"
+)
 _HYPOTHETICAL: Final = re.compile(
     r"\b(?:if i (?:ever |was |were |had |have |am |did |do |could |felt |feel |get |got )?|what if|imagine|"
     r"hypothetically|suppose|supposing|pretend|would you|should someone|if someone|if anyone|in case)\b"
@@ -519,7 +535,8 @@ _KILL_SELF: Final = (
     r"(?:kill|killing|kills|off|offing|end|ending|hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|"
     r"stab|stabbing|suffocate|suffocating|electrocute|electrocuting|gas|gassing|starve|starving|burn|burning) "
     r"myself\b(?! (?:with work|laughing|at work|at the gym|to death at work))|"
-    r"(?:take|taking|end|ending) (?:my|my own) life|commit(?:ting)? suicide|end(?:ing)? it all|end(?:ing)? things|"
+    r"(?:take|taking|end|ending) (?:my|my own) life(?! back| seriously| in my| into| for granted)|"
+    r"commit(?:ting)? suicide|end(?:ing)? it all|end(?:ing)? things|"
     r"suicide|blow(?:ing)? my (?:brains|head) (?:out|off)|put(?:ting)? (?:a|this|the) bullet (?:in|through) my|"
     r"eat(?:ing)? (?:my|a) (?:gun|bullet)|pull(?:ing)? the trigger|be(?:ing)? unalive"
 )
@@ -853,14 +870,18 @@ class _Hit:
     framing: str  # "" when the writer's own present risk, else negated/third_person/hypothetical/quoted/past
 
 
-def _framing(clause: _Clause, pattern: _Pattern, match: re.Match[str]) -> str:
+def _framing(clause: _Clause, pattern: _Pattern, match: re.Match[str]) -> str:  # noqa: PLR0911
     start, end = match.start(), match.end()
     before = clause.text[:start]
     window = " ".join(before.split()[-6:])
-    if clause.quoted:
+    if clause.quoted or clause.quote_open != (before.count('"') % 2 == 1):
         return "quoted"
     if _HYPOTHETICAL.search(window) and not re.search(r"\bif i (?:do not|can not|don't)\b", window):
         return "hypothetical"
+    # A subjectless clause continues the previous sentence's subject: "the police came. took all my meds".
+    subjectless = start == 0 and clause.offset - clause.sentence_offset <= 2 and not match.group().startswith("i ")
+    if subjectless and _OTHER_SUBJECT.match(clause.previous_sentence):
+        return "third_person"
     if not pattern.self_negating:
         if _NEGATORS.search(window) and not _NEGATION_EXCEPTIONS.search(window):
             return "negated"
@@ -1012,7 +1033,9 @@ def _ngrams(words: list[str]) -> Iterator[str]:
             yield f"{word} {words[i + 1]}"
 
 
-def _features_from(analysis: _Analysis, lexicon: _Lexicon) -> dict[str, float]:
+def _features_from(analysis: _Analysis, lexicon: _Lexicon) -> _Features:  # noqa: PLR0912 - one pass per clause
+    """Text-level features (rule signals and framings, lexicon constructs split by framing) and, per sentence,
+    the sentence model's features (negation-marked word n-grams and person-scoped lexicon constructs)."""
     features: dict[str, float] = {}
     present: set[str] = set()
     for hit in analysis.hits:
@@ -1023,30 +1046,145 @@ def _features_from(analysis: _Analysis, lexicon: _Lexicon) -> dict[str, float]:
             present.add(hit.signal)
     for signal in present:
         features[f"signal:{signal}"] = 1.0
-    for name in list(features):
-        if name.startswith("framed:"):
-            features[name] = math.log1p(features[name])
     if analysis.generic_terms:
-        features["generic_terms"] = math.log1p(analysis.generic_terms)
+        features["generic_terms"] = float(analysis.generic_terms)
     if analysis.third_person_mentions:
-        features["third_person_terms"] = math.log1p(analysis.third_person_mentions)
-    if analysis.recovery:
-        features["recovery"] = 1.0
+        features["third_person_terms"] = float(analysis.third_person_mentions)
     if analysis.method_spans:
-        features["method_mentions"] = math.log1p(len(analysis.method_spans))
+        features["method_mentions"] = float(len(analysis.method_spans))
 
     words = [w for w in analysis.norm.text.split(" ") if w]
     n_words = max(len(words), 1)
-    features["log_length"] = math.log1p(n_words) / 8.0
-    first = sum(1 for w in words if w in {"i", "me", "my", "myself"})
-    features["first_person_rate"] = min(first / n_words * 10.0, 3.0)
-
+    first = sum(1 for w in words if w in _FIRST_WORDS)
     for construct, count in lexicon.count(words).items():
-        features[f"lex:{construct}"] = math.log1p(count)
+        features[f"lex:{construct}"] = float(count)
 
-    for gram in set(_ngrams(_mark_negation(words))):
-        features[f"w:{gram}"] = 1.0
-    return features
+    hit_starts = [h.start for h in analysis.hits]
+    sentences: dict[int, dict[str, float]] = {}
+    risk_sentences: set[int] = set()
+    for clause in _clauses(analysis.norm.text):
+        clause_words = [w for w in clause.text.split(" ") if w]
+        sentence = sentences.setdefault(clause.sentence_offset, {})
+        for gram in _ngrams(_mark_negation(clause_words)):
+            sentence[f"w:{gram}"] = 1.0
+        frame = _clause_frame(clause.text)
+        risky = bool(_GENERIC_TERMS.search(clause.text)) or any(
+            clause.offset <= s < clause.offset + len(clause.text) for s in hit_starts
+        )
+        for i, n, constructs in lexicon.find(clause_words):
+            if _RISK_CONSTRUCTS.isdisjoint(constructs):
+                for construct in constructs:
+                    _add(features, f"lxf:{construct}:{frame}")
+                    sentence[f"lx:{construct}"] = 1.0
+                continue
+            risky = True
+            scope = _term_scope(clause_words, i, n)
+            for construct in constructs:
+                _add(features, f"lxf:{construct}:{frame}")
+                _add(features, f"lxa:{construct}:{scope}")
+                sentence[f"lxa:{construct}:{scope.rstrip('h')}"] = 1.0
+            _add(features, f"ag:{scope}")
+            sentence[f"ag:{scope.rstrip('h')}"] = 1.0
+        if risky:
+            risk_sentences.add(clause.sentence_offset)
+            _add(features, f"riskclause:{frame}")
+
+    for name in list(features):
+        if not name.startswith("signal:"):
+            features[name] = math.log1p(features[name])
+    if analysis.recovery:
+        features["recovery"] = 1.0
+    features["log_length"] = math.log1p(n_words) / 8.0
+    features["first_person_rate"] = min(first / n_words * 10.0, 3.0)
+    features["n_risk_sentences"] = math.log1p(len(risk_sentences))
+    if not risk_sentences:
+        features["no_risk_sentence"] = 1.0
+    return _Features(features, tuple(sentences.values()) or ({},))
+
+
+def _add(features: dict[str, float], name: str) -> None:
+    features[name] = features.get(name, 0.0) + 1.0
+
+
+# Suicide Risk Lexicon constructs that describe suicidal thoughts, behaviour, means or exposure, or the closest risk
+# factors; their terms are scoped to a person (who is at risk?) rather than to a clause.
+_RISK_CONSTRUCTS: Final = frozenset(
+    {
+        "Active suicidal ideation & suicidal planning",
+        "Passive suicidal ideation",
+        "Other suicidal language",
+        "Direct self-injury",
+        "Lethal means for suicide",
+        "Suicide exposure",
+        "Hopelessness",
+        "Burdensomeness",
+        "Entrapment & desire to escape",
+    }
+)
+_FIRST_WORDS: Final = frozenset({"i", "me", "my", "myself", "mine"})
+_GROUP_WORDS: Final = frozenset({"we", "us", "our", "ourselves"})
+_SECOND_WORDS: Final = frozenset({"you", "your", "yourself", "yourselves"})
+_OTHER_WORDS: Final = frozenset(
+    {
+        "he", "she", "they", "him", "her", "them", "his", "hers", "their", "himself", "herself", "themselves",
+        "who", "whom", "someone", "somebody", "anyone", "anybody", "people", "person", "friend", "friends",
+        "brother", "sister", "son", "daughter", "mom", "mother", "dad", "father", "wife", "husband", "partner",
+        "boyfriend", "girlfriend", "cousin", "uncle", "aunt", "buddy", "buddies", "soldier", "soldiers", "veteran",
+        "veterans", "vets", "vet", "marine", "marines", "sailor", "airman", "member", "members", "sm", "sms",
+        "troops", "comrade", "kid", "kids", "child", "children", "guy", "guys", "man", "woman", "men", "women",
+        "everyone", "everybody", "nobody", "those", "others", "family", "individual", "individuals",
+        "servicemember", "servicemembers", "patient", "patients",
+    }
+)  # fmt: skip
+_WINDOW_NEGATORS: Final = frozenset(
+    {"not", "never", "no", "nor", "without", "nothing", "nobody", "none", "neither", "hardly", "barely", "too"}
+)
+_WINDOW_PAST: Final = frozenset(
+    {
+        "was", "were", "had", "did", "tried", "attempted", "thought", "felt", "wanted", "considered",
+        "contemplated", "used", "went", "became", "got", "been", "ago", "survived", "struggled", "years",
+    }
+)  # fmt: skip
+_WINDOW_HYPOTHETICAL: Final = frozenset({"if", "would", "could", "should", "might", "whether"})
+
+
+def _clause_frame(text: str) -> str:
+    """Who a clause is about and how: i(first person) / o(ther person) / z(none), plus n(egated), p(ast),
+    h(ypothetical)."""
+    person = "i" if _FIRST_PERSON.search(text) else ("o" if _THIRD_PERSON.search(text) else "z")
+    negated = bool(_NEGATORS.search(text)) and not _NEGATION_EXCEPTIONS.search(text)
+    past = bool(_HISTORICAL.search(text)) or bool(_PAST_VERB.search(text))
+    return person + ("n" if negated else "") + ("p" if past else "") + ("h" if _HYPOTHETICAL.search(text) else "")
+
+
+def _term_scope(words: list[str], i: int, n: int) -> str:
+    """Framing of one lexicon term at words[i:i+n]: whose it is (the nearest person word before it, up to eight
+    words back: i / w(e) / y(ou) / o(ther) / z(none)), then n(egated), p(ast), h(ypothetical) from the six words
+    before it."""
+    term = words[i : i + n]
+    if any(w in _FIRST_WORDS for w in term):
+        agent = "i"
+    elif any(w in _OTHER_WORDS for w in term):
+        agent = "o"
+    else:
+        agent = "z"
+        for word in reversed(words[max(0, i - 8) : i]):
+            if word in _FIRST_WORDS:
+                agent = "i"
+            elif word in _GROUP_WORDS:
+                agent = "w"
+            elif word in _SECOND_WORDS:
+                agent = "y"
+            elif word in _OTHER_WORDS:
+                agent = "o"
+            else:
+                continue
+            break
+    window = words[max(0, i - 6) : i]
+    negated = any(w in _WINDOW_NEGATORS for w in window)
+    past = any(w in _WINDOW_PAST for w in window) or any(w in _WINDOW_PAST for w in term)
+    hypothetical = any(w in _WINDOW_HYPOTHETICAL for w in window)
+    return agent + ("n" if negated else "") + ("p" if past else "") + ("h" if hypothetical else "")
 
 
 _SCOPE_NEGATORS: Final = frozenset({"not", "never", "no", "nor", "without"})
@@ -1085,6 +1223,7 @@ class _Lexicon:
                 self._max_len = max(self._max_len, words.count(" ") + 1)
 
     def count(self, words: list[str]) -> dict[str, int]:
+        """Every term occurrence, overlapping ones included, counted per construct."""
         counts: dict[str, int] = {}
         terms = self._terms
         for i in range(len(words)):
@@ -1096,11 +1235,41 @@ class _Lexicon:
                     counts[construct] = counts.get(construct, 0) + 1
         return counts
 
+    def find(self, words: list[str]) -> list[tuple[int, int, list[str]]]:
+        """The longest term starting at each word: (start, length, constructs)."""
+        found: list[tuple[int, int, list[str]]] = []
+        terms = self._terms
+        for i in range(len(words)):
+            for n in range(min(self._max_len, len(words) - i), 0, -1):
+                constructs = terms.get(words[i] if n == 1 else " ".join(words[i : i + n]))
+                if constructs:
+                    found.append((i, n, constructs))
+                    break
+        return found
+
+
+@dataclass(frozen=True)
+class _Features:
+    text: dict[str, float]
+    sentences: tuple[dict[str, float], ...]
+
+
+@dataclass(frozen=True)
+class _Linear:
+    weights: Mapping[str, float]
+    bias: float
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        weights = self.weights
+        z = self.bias + sum(weights.get(name, 0.0) * value for name, value in features.items())
+        z = max(min(z, 30.0), -30.0)
+        return 1.0 / (1.0 + math.exp(-z))
+
 
 @dataclass(frozen=True)
 class _Model:
-    weights: Mapping[str, float]
-    bias: float
+    text: _Linear  # whole-text model
+    sentence: _Linear | None  # per-sentence model; the text's sentence score is its highest sentence
     threshold: float  # model-only LOW at or above this probability
     lexicon: _Lexicon
 
@@ -1116,6 +1285,10 @@ def _load_lexicon() -> _Lexicon:
     return _Lexicon(data["constructs"])
 
 
+def _linear(data: Mapping[str, Any]) -> _Linear:
+    return _Linear({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]))
+
+
 def _get_model() -> _Model:
     global _model  # noqa: PLW0603 - loaded once per process, on first use
     if _model is not None:
@@ -1126,26 +1299,31 @@ def _get_model() -> _Model:
             if MODEL_FILE.exists():
                 data: dict[str, Any] = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
                 _model = _Model(
-                    {str(k): float(v) for k, v in data["weights"].items()},
-                    float(data["bias"]),
+                    _linear(data["text"]),
+                    _linear(data["sentence"]) if data.get("sentence") else None,
                     float(data["threshold"]),
                     lexicon,
                 )
             else:
                 # Rules only (e.g. before the first training run): the model never fires.
-                _model = _Model({}, -10.0, 1.0, lexicon)
+                _model = _Model(_Linear({}, -10.0), None, 1.0, lexicon)
     return _model
 
 
-def extract_features(text: str) -> dict[str, float]:
-    """The model's input for one text; tools/train_crisis.py trains on exactly this."""
-    return _features_from(_analyse(text), _get_model().lexicon)
+def extract_features(text: str) -> tuple[dict[str, float], tuple[dict[str, float], ...]]:
+    """The models' input for one text (whole-text features, then one dict per sentence); tools/train_crisis.py
+    trains on exactly this."""
+    features = _features_from(_analyse(text), _get_model().lexicon)
+    return features.text, features.sentences
 
 
-def _probability(model: _Model, features: Mapping[str, float]) -> float:
-    z = model.bias + sum(model.weights.get(name, 0.0) * value for name, value in features.items())
-    z = max(min(z, 30.0), -30.0)
-    return 1.0 / (1.0 + math.exp(-z))
+def _probability(model: _Model, features: _Features) -> float:
+    """Mean of the whole-text model and the highest-scoring sentence."""
+    text = model.text.probability(features.text)
+    if model.sentence is None:
+        return text
+    sentence = max(model.sentence.probability(s) for s in features.sentences)
+    return (text + sentence) / 2.0
 
 
 # --------------------------------------------------------------------------------------------------------------

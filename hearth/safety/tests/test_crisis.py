@@ -235,3 +235,39 @@ def test_normalise_expands_contractions_and_keeps_offsets() -> None:
     norm = normalise("I\u2019M gonna be OK")
     assert norm.text == "i am going to be ok"
     assert norm.original_span(0, 4) == (0, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'My sister texted me and said "I am going to kill myself tonight" so I called for help.',
+        'People don\'t just wake up and say "I am going to kill myself today", there is always a story.',
+        'At the funeral we said "goodbye forever" to him.',
+        "The police came. Took all my meds for my back and drove me to the hospital.",
+        "After the divorce I decided to take my life back and moved to the coast.",
+    ],
+)
+def test_quoted_speech_other_subjects_and_idioms_are_never_high(text: str) -> None:
+    assert assess_crisis(text).level < RiskLevel.HIGH
+
+
+def test_subjectless_acting_now_after_another_sentence_is_still_imminent() -> None:
+    assert assess_crisis("He left. Took all my pills").level == RiskLevel.IMMINENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My friend tried to kill himself last year and I still worry about him.",
+        "I love my life too much to ever commit suicide.",
+        "Our unit lost two soldiers to suicide this spring.",
+    ],
+)
+def test_other_people_and_negated_suicide_talk_is_at_most_low(text: str) -> None:
+    assert assess_crisis(text).level <= RiskLevel.LOW
+
+
+def test_sentence_model_sees_risk_in_one_sentence_of_a_long_post() -> None:
+    filler = "We drove to the coast for the weekend and the weather was good. " * 20
+    text = filler + "Honestly I don't see the point of going on and I think about ending it every night."
+    assert assess_crisis(text).level >= RiskLevel.LOW

@@ -1,0 +1,119 @@
+"""Reports, blocks and mutes, appeals, and the moderators' queue."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+
+from hearth.accounts.blocks import block_member, unblock_member
+from hearth.api.auth import member_of
+from hearth.api.schemas.common import AUTH, UNSAFE, Text, errors
+from hearth.api.schemas.moderation import (
+    ActionIn,
+    AppealIn,
+    AppealOut,
+    BlockIn,
+    BlockOut,
+    DecisionOut,
+    QueueItemOut,
+    ReportIn,
+    ReportOut,
+)
+from hearth.core.errors import ApplicationError
+from hearth.moderation.actions import ActionRequest, perform_action
+from hearth.moderation.appeals import appeal_decision, appealable_decisions
+from hearth.moderation.models import AuditLogEntry
+from hearth.moderation.reports import report_member, report_post
+from hearth.moderation.selectors import access_queue_item, attach_posts, is_moderator_anywhere, open_queue
+from hearth.permissions import NOT_FOUND, access_member, access_post, memberships_of
+
+router = Router()
+THANKS = "Thank you for telling us. A moderator will look at it; the person you reported won't know it was you."
+
+
+@router.post("/posts/{post_id}/reports", response={201: ReportOut, **errors(*UNSAFE, 404, 429)})
+def report_a_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status[ReportOut]:
+    user = member_of(request)
+    report = report_post(user, access_post(user, post_id), reason=payload.reason.value, details=payload.details)
+    return Status(201, ReportOut(id=report.id, message=THANKS))
+
+
+@router.post("/members/{pseudonym}/reports", response={201: ReportOut, **errors(*UNSAFE, 404, 429)})
+def report_a_member(request: HttpRequest, pseudonym: Text, payload: ReportIn) -> Status[ReportOut]:
+    user = member_of(request)
+    member = access_member(pseudonym)
+    shared = set(memberships_of(user)) & set(member.memberships.values_list("community_id", flat=True))
+    community = memberships_of(user)[min(shared)].community if shared else None
+    report = report_member(user, member, community=community, reason=payload.reason.value, details=payload.details)
+    return Status(201, ReportOut(id=report.id, message=THANKS))
+
+
+@router.put("/members/{pseudonym}/block", response={200: BlockOut, **errors(*UNSAFE, 404, 409)})
+def block(request: HttpRequest, pseudonym: Text, payload: BlockIn) -> BlockOut:
+    """Mute or block a member. They are not told."""
+    user = member_of(request)
+    member = access_member(pseudonym)
+    result = block_member(user, member, kind=payload.kind.value)
+    return BlockOut(pseudonym=member.username, kind=result.kind)
+
+
+@router.delete("/members/{pseudonym}/block", response={204: None, **errors(*UNSAFE, 404, 409)})
+def unblock(request: HttpRequest, pseudonym: Text) -> Status[None]:
+    user = member_of(request)
+    unblock_member(user, access_member(pseudonym))
+    return Status(204, None)
+
+
+@router.get("/me/decisions", response={200: list[DecisionOut], **errors(*AUTH)})
+def my_decisions(request: HttpRequest) -> list[DecisionOut]:
+    """Moderation decisions about you, each with the state of your appeal if you made one."""
+    return [DecisionOut.from_entry(e) for e in appealable_decisions(member_of(request))]
+
+
+@router.post("/me/decisions/{decision_id}/appeal", response={201: AppealOut, **errors(*UNSAFE, 404, 409)})
+def appeal(request: HttpRequest, decision_id: int, payload: AppealIn) -> Status[AppealOut]:
+    user = member_of(request)
+    entry = AuditLogEntry.objects.filter(id=decision_id, subject=user).first()
+    if entry is None:
+        raise Http404(NOT_FOUND)
+    result = appeal_decision(user, entry, statement=payload.statement)
+    return Status(201, AppealOut(id=result.id, status=result.status))
+
+
+@router.get("/moderation/queue", response={200: list[QueueItemOut], **errors(*AUTH, 403)})
+def queue(request: HttpRequest) -> list[QueueItemOut]:
+    """Open items, riskiest first then the longest waiting (moderators only)."""
+    user = member_of(request)
+    if not is_moderator_anywhere(user):
+        raise PermissionDenied("The moderation queue is for moderators.")
+    now = timezone.now()
+    return [QueueItemOut.from_item(item, now=now) for item in open_queue(user)]
+
+
+@router.post("/moderation/items/{item_id}/actions", response={200: QueueItemOut, **errors(*UNSAFE, 404, 409)})
+def act(request: HttpRequest, item_id: int, payload: ActionIn) -> QueueItemOut:
+    """Act on a queue item. Every action except claim/unclaim needs a reason, which the member sees."""
+    user = member_of(request)
+    item = access_queue_item(user, item_id)
+    if item is None:
+        raise Http404(NOT_FOUND)
+    if payload.action.value == "sanction" and not payload.sanction:
+        raise ApplicationError("Say which sanction: warning, mute, suspension or ban.", code="sanction_required")
+    perform_action(
+        user,
+        item,
+        ActionRequest(
+            action=payload.action.value,
+            reason=payload.reason,
+            topics=payload.topics,
+            label=payload.label,
+            message=payload.message,
+            sanction=payload.sanction,
+            days=payload.days,
+        ),
+    )
+    item.refresh_from_db()
+    attach_posts([item])
+    return QueueItemOut.from_item(item, now=timezone.now())

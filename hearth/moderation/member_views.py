@@ -1,0 +1,119 @@
+"""Pages for members: reporting, blocking and muting, and appealing decisions about them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from hearth.accounts.blocks import block_member, unblock_member
+from hearth.core.errors import ApplicationError
+from hearth.core.typealias import AuthedRequest
+from hearth.forums.views import SAFETY_HELP_SESSION_KEY, post_url
+from hearth.moderation.appeals import appeal_decision, appealable_decisions
+from hearth.moderation.forms import AppealForm, ReportForm
+from hearth.moderation.models import AuditLogEntry
+from hearth.moderation.reports import report_member, report_post
+from hearth.permissions import NOT_FOUND, access_member, access_post, memberships_of
+from hearth.safety.policy import Decision
+
+THANKS = "Thank you for telling us. A moderator will look at it; the person you reported won't know it was you."
+
+
+def _offer_help(request: AuthedRequest, decision: Decision | None) -> None:
+    if decision is not None and decision.show_help:
+        request.session[SAFETY_HELP_SESSION_KEY] = {"held": False, "minutes": decision.response_minutes}
+
+
+@login_required
+def report_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = access_post(request.user, post_id)
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                report = report_post(request.user, post, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, THANKS)
+                _offer_help(request, report.decision)  # type: ignore[attr-defined]
+                return redirect(post_url(post))
+    return render(request, "moderation/report/index.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+def report_member_view(request: AuthedRequest, pseudonym: str) -> HttpResponse:
+    member = access_member(pseudonym)
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            # Routed to a community both people belong to, else to the global moderators.
+            shared = set(memberships_of(request.user)) & set(member.memberships.values_list("community_id", flat=True))
+            community = memberships_of(request.user)[min(shared)].community if shared else None
+            try:
+                report = report_member(request.user, member, community=community, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, THANKS)
+                _offer_help(request, report.decision)  # type: ignore[attr-defined]
+                return redirect("member-profile", pseudonym=member.username)
+    return render(request, "moderation/report/index.html", {"form": form, "member": member}, status=status)
+
+
+@login_required
+@require_POST
+def block_view(request: AuthedRequest, pseudonym: str) -> HttpResponse:
+    member = access_member(pseudonym)
+    action = request.POST.get("action", "")
+    try:
+        if action == "unblock":
+            unblock_member(request.user, member)
+            messages.success(request, f"You'll see {member.username}'s posts again.")
+        else:
+            block_member(request.user, member, kind=action)
+            messages.success(
+                request,
+                f"You won't see {member.username}'s posts any more."
+                + (" They can't reply to your threads either." if action == "block" else ""),
+            )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("member-profile", pseudonym=member.username)
+
+
+@login_required
+def my_decisions_view(request: AuthedRequest) -> HttpResponse:
+    """Moderation decisions about me, and my appeals."""
+    return render(request, "moderation/my_decisions/index.html", {"entries": appealable_decisions(request.user)})
+
+
+@login_required
+def appeal_view(request: AuthedRequest, entry_id: int) -> HttpResponse:
+    entry = AuditLogEntry.objects.filter(id=entry_id, subject=request.user).first()
+    if entry is None:
+        raise Http404(NOT_FOUND)
+    form = AppealForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                appeal = appeal_decision(request.user, entry, statement=form.cleaned_data["statement"])
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, "Your appeal is sent. Another moderator will look at it.")
+                _offer_help(request, appeal.decision)  # type: ignore[attr-defined]
+                return redirect("moderation:my-decisions")
+    return render(request, "moderation/appeal/index.html", {"form": form, "entry": entry}, status=status)
