@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "hearth.core.middleware.PrivateCacheMiddleware",
+    "hearth.core.middleware.WriteRateLimitMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -251,4 +252,6 @@ HEARTH_API_RATE_LIMITS = {
     "join": (30, 3600),
     "edit": (30, 3600),
     "report": (env_int("RATE_REPORTS_PER_HOUR", 20), 3600),
+    # Every write from one network address (kept only as a keyed hash), whoever is signed in.
+    "write_address": (env_int("RATE_WRITES_PER_MINUTE_PER_ADDRESS", 120), 60),
 }

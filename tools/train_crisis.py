@@ -139,7 +139,8 @@ class Models:
 
     def predict(self, features: Sequence[Features]) -> np.ndarray:
         text = self.text.predict_proba(self.text_vec.transform([f[0] for f in features]))[:, 1]
-        return (text + sentence_max(self.sentence_vec, self.sentence, features)) / 2.0
+        combined: np.ndarray = (text + sentence_max(self.sentence_vec, self.sentence, features)) / 2.0
+        return combined
 
 
 def fit_sentences(
@@ -166,10 +167,10 @@ def fit_sentences(
     for _ in range(MIL_ROUNDS):
         probs = model.predict_proba(x)[:, 1]
         best: dict[int, int] = {}
-        for k in np.flatnonzero(labels == 1):
-            o = int(owners[k])
+        for index in np.flatnonzero(labels == 1):
+            k, o = int(index), int(owners[index])
             if o not in best or probs[k] > probs[best[o]]:
-                best[o] = int(k)
+                best[o] = k
         round_weights = np.where(labels == 1, 0.0, weights)
         for o, k in best.items():
             round_weights[k] = w[o]

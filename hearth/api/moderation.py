@@ -112,6 +112,7 @@ def act(request: HttpRequest, item_id: int, payload: ActionIn) -> QueueItemOut:
             message=payload.message,
             sanction=payload.sanction,
             days=payload.days,
+            body=payload.body,
         ),
     )
     item.refresh_from_db()

@@ -21,6 +21,9 @@ class Community(models.Model):
     guidelines_html = models.TextField(blank=True, default="")
     membership_mode = models.CharField(max_length=10, choices=MembershipMode.choices, default=MembershipMode.OPEN)
     allow_anonymous_posts = models.BooleanField(default=True)
+    first_posts_need_approval = models.BooleanField(
+        default=False, help_text="A new member's first post here waits for a moderator's approval."
+    )
     high_risk_policy = models.CharField(
         max_length=20,
         choices=[("hold", "Hold for a moderator"), ("publish_and_alert", "Publish and alert moderators at once")],

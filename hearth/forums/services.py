@@ -22,6 +22,7 @@ from hearth.permissions import (
     check_post_permission,
     check_react_permission,
     check_reply_permission,
+    is_moderator,
 )
 from hearth.safety.analyzers.base import AnalysisContext
 from hearth.safety.models import ContentKind
@@ -77,7 +78,12 @@ def create_thread(
         check_anonymous_post_permission(community)
     title, body, topics = clean_title(title), clean_body(body), clean_topics(topics or [])
     check_rate_limit("thread", key=str(author.id))
-    screened = screen_text(f"{title}\n\n{body}", community=community, acknowledged=acknowledged)
+    screened = screen_text(
+        f"{title}\n\n{body}",
+        community=community,
+        acknowledged=acknowledged,
+        is_first_post=is_first_post(author, community),
+    )
     decision = screened.decision
     status = ContentStatus.HELD if decision.action == Action.HOLD else ContentStatus.PUBLISHED
     now = timezone.now()
@@ -114,6 +120,14 @@ def create_thread(
     return thread
 
 
+def is_first_post(author: User, community: Community) -> bool:
+    """Whether this would be the author's first post in a community that approves first posts (else False).
+    Moderators are never new."""
+    if not community.first_posts_need_approval or is_moderator(author, community):
+        return False
+    return not Post.objects.filter(author=author, thread__community=community, status=ContentStatus.PUBLISHED).exists()
+
+
 def _store_decision(post: Post, screened: Screened, *, kind: str) -> None:
     screening = record_screening(screened, author=post.author, kind=kind, community=post.thread.community, content=post)
     enqueue_post(post, decision=screened.decision, screening=screening)
@@ -141,6 +155,7 @@ def add_reply(
         community=thread.community,
         context=AnalysisContext(is_reply=True, addressed=addressed),
         acknowledged=acknowledged,
+        is_first_post=is_first_post(author, thread.community),
     )
     decision = screened.decision
     status = ContentStatus.HELD if decision.action == Action.HOLD else ContentStatus.PUBLISHED

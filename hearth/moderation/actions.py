@@ -12,6 +12,7 @@ from hearth.moderation.sanctions import sanction_member
 from hearth.moderation.services import (
     approve_item,
     claim_item,
+    edit_as_moderator,
     hide_item,
     reach_out,
     review_label,
@@ -21,7 +22,7 @@ from hearth.moderation.services import (
 
 ACTIONS = (
     "claim", "unclaim", "approve", "hide", "warnings", "keep_label", "remove_label", "reach_out", "sanction",
-    "uphold", "overturn",
+    "uphold", "overturn", "edit",
 )  # fmt: skip
 
 
@@ -34,6 +35,7 @@ class ActionRequest:
     message: str = ""
     sanction: str = ""
     days: int | None = None
+    body: str = ""
 
 
 def perform_action(moderator: User, item: QueueItem, request: ActionRequest) -> None:
@@ -50,6 +52,8 @@ def perform_action(moderator: User, item: QueueItem, request: ActionRequest) -> 
         set_content_warnings(moderator, item, topics=request.topics, reason=reason)
     elif action in ("keep_label", "remove_label"):
         review_label(moderator, item, kind=request.label, keep=action == "keep_label", reason=reason)
+    elif action == "edit":
+        edit_as_moderator(moderator, item, body=request.body, reason=reason)
     elif action == "reach_out":
         reach_out(moderator, item, message=request.message)
     elif action == "sanction":

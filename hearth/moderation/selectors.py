@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from hearth.communities.models import Community
 from hearth.forums.models import Post
-from hearth.moderation.models import QueueItem, QueueStatus
+from hearth.moderation.models import ActionKind, AuditLogEntry, QueueItem, QueueStatus
 from hearth.permissions import AnyUser, is_staff_moderator, memberships_of
 from hearth.safety.analyzers.base import RiskLevel
 from hearth.safety.models import Screening
@@ -80,3 +82,25 @@ def author_risk_history(author_id: int, *, community: Community | None = None, l
     """The author's recent screenings that showed any risk or concern: context for the moderator."""
     qs = Screening.objects.filter(author_id=author_id).exclude(action="publish", risk_level=0)
     return list(qs.order_by("-created_at")[:limit])
+
+
+HEAVY_STRETCH_ITEMS = 5
+HEAVY_STRETCH_HOURS = 2
+
+
+def recent_high_risk_count(user: AnyUser) -> int:
+    """High-risk items this moderator resolved lately, when that is a heavy stretch (else 0), so the queue can
+    suggest a break: moderators are people too."""
+    since = timezone.now() - timedelta(hours=HEAVY_STRETCH_HOURS)
+    count = (
+        AuditLogEntry.objects.filter(
+            actor_id=user.id,
+            created_at__gte=since,
+            action__in=(ActionKind.APPROVE, ActionKind.HIDE),
+            queue_item__risk_level__gte=RiskLevel.HIGH,
+        )
+        .values("queue_item_id")
+        .distinct()
+        .count()
+    )
+    return count if count >= HEAVY_STRETCH_ITEMS else 0

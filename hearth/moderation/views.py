@@ -17,6 +17,7 @@ from hearth.moderation.selectors import (
     author_risk_history,
     is_moderator_anywhere,
     open_queue,
+    recent_high_risk_count,
 )
 from hearth.permissions import NOT_FOUND
 
@@ -26,7 +27,8 @@ def queue_view(request: AuthedRequest) -> HttpResponse:
     if not is_moderator_anywhere(request.user):
         raise PermissionDenied("The moderation queue is for moderators.")
     items = open_queue(request.user)
-    return render(request, "moderation/queue/index.html", {"items": items})
+    context = {"items": items, "heavy_stretch": recent_high_risk_count(request.user)}
+    return render(request, "moderation/queue/index.html", context)
 
 
 def _act(request: AuthedRequest, item: QueueItem) -> str:
@@ -44,6 +46,7 @@ def _act(request: AuthedRequest, item: QueueItem) -> str:
             message=post.get("message", ""),
             sanction=post.get("kind", ""),
             days=_int_or_none(post.get("days")),
+            body=post.get("body", ""),
         ),
     )
     return "Done." if action in ("claim", "unclaim") else "Done. The member has been told, with your reason."

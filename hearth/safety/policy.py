@@ -45,6 +45,7 @@ class HighRiskPolicy:
 @dataclass(frozen=True)
 class CommunityPolicy:
     high_risk: str = HighRiskPolicy.HOLD
+    first_posts_need_approval: bool = False
 
 
 # Nudges an author can acknowledge ("post anyway") on a second submission.
@@ -166,13 +167,22 @@ def _misinformation_rules(draft: _Draft, assessment: Assessment) -> None:
 
 
 def decide(
-    assessment: Assessment, *, policy: CommunityPolicy | None = None, acknowledged: frozenset[str] = frozenset()
+    assessment: Assessment,
+    *,
+    policy: CommunityPolicy | None = None,
+    acknowledged: frozenset[str] = frozenset(),
+    is_first_post: bool = False,
 ) -> Decision:
+    policy = policy or CommunityPolicy()
     draft = _Draft()
-    _crisis_rules(draft, assessment, policy or CommunityPolicy())
+    _crisis_rules(draft, assessment, policy)
     _harassment_rules(draft, assessment, acknowledged)
     _personal_details_rules(draft, assessment, acknowledged)
     _misinformation_rules(draft, assessment)
+    if is_first_post and policy.first_posts_need_approval:
+        draft.queue.append("first_post")
+        draft.reasons.append("A new member's first post here: it waits for a moderator's approval.")
+        draft.escalate(Action.HOLD)
     # Someone at risk is never asked to rewrite first: their words go through (or to a moderator) at once.
     if draft.nudges and assessment.crisis.level == RiskLevel.NONE:
         draft.escalate(Action.NUDGE)

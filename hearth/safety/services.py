@@ -68,7 +68,9 @@ class Screened:
 def policy_for(community: Community | None) -> CommunityPolicy:
     if community is None:
         return CommunityPolicy()
-    return CommunityPolicy(high_risk=community.high_risk_policy)
+    return CommunityPolicy(
+        high_risk=community.high_risk_policy, first_posts_need_approval=community.first_posts_need_approval
+    )
 
 
 def screen_text(
@@ -77,11 +79,12 @@ def screen_text(
     community: Community | None = None,
     context: AnalysisContext | None = None,
     acknowledged: frozenset[str] = frozenset(),
+    is_first_post: bool = False,
 ) -> Screened:
     """Run the pipeline and the community's policy; raise NudgeRequired or ApplicationError when not to save."""
     assessment = analyze(text, context)
     assessment = replace(assessment, personal=_without_pseudonyms(assessment.personal, text))
-    decision = decide(assessment, policy=policy_for(community), acknowledged=acknowledged)
+    decision = decide(assessment, policy=policy_for(community), acknowledged=acknowledged, is_first_post=is_first_post)
     if decision.action == Action.NUDGE:
         own = own_details_to_redact(assessment.personal)
         redacted = redact(text, own) if NUDGE_OWN_DETAILS in decision.nudges and own else None

@@ -119,6 +119,7 @@ class ActionName(StrEnum):
     SANCTION = "sanction"
     UPHOLD = "uphold"
     OVERTURN = "overturn"
+    EDIT = "edit"
 
 
 class ActionIn(Schema):
@@ -129,3 +130,4 @@ class ActionIn(Schema):
     message: Text = Field(default="", max_length=5000, description="For `reach_out`.")
     sanction: Text = Field(default="", max_length=20, description="For `sanction`: warning, mute, suspension, ban.")
     days: int | None = Field(default=None, ge=1, le=365, description="For mutes and suspensions.")
+    body: Text = Field(default="", max_length=100_000, description="For `edit`: the post's new text.")

@@ -234,3 +234,82 @@ def test_moderator_item_page_actions(moderator_client, member, other_member, com
     response = moderator_client.post(url, {"action": "sanction", "kind": "warning", "reason": "Please be kind."})
     assert Notification.objects.filter(user=other_member, kind="sanction_warning").exists()
     assert Post.objects.get(id=post.id).status == ContentStatus.PUBLISHED
+
+
+@pytest.mark.django_db
+class TestMoreModeratorTools:
+    def test_editing_as_a_moderator_keeps_the_old_text_and_shows_a_note(
+        self, moderator, member, other_member, community, member_client
+    ):
+        from hearth.forums.models import PostRevision
+        from hearth.moderation.services import edit_as_moderator
+
+        post = opening_post(make_thread(community, author=other_member, body="Original words here."))
+        item = report_post(member, post, reason="other").queue_item
+        edit_as_moderator(moderator, item, body="Gentler words here.", reason="Took out a detail.")
+        post.refresh_from_db()
+        assert post.body == "Gentler words here."
+        assert PostRevision.objects.get(post=post).body == "Original words here."
+        html = member_client.get(reverse("forums:thread", args=[post.thread_id])).content.decode()
+        assert "Edited by a moderator: Took out a detail." in html
+        assert AuditLogEntry.objects.filter(action=ActionKind.EDIT).exists()
+
+    def test_a_heavy_stretch_of_high_risk_items_brings_a_gentle_reminder(self, moderator, moderator_client, community):
+        from hearth.moderation.services import approve_item
+        from hearth.moderation.tests.test_services import held_reply
+
+        for _ in range(5):
+            _, item = held_reply(community)
+            approve_item(moderator, item, reason="Checked in.")
+        html = moderator_client.get(reverse("moderation:queue")).content.decode()
+        assert "Look after yourself too" in html
+
+    def test_no_reminder_after_a_few_items(self, moderator, moderator_client, community):
+        from hearth.moderation.services import approve_item
+        from hearth.moderation.tests.test_services import held_reply
+
+        _, item = held_reply(community)
+        approve_item(moderator, item, reason="Checked in.")
+        assert "Look after yourself too" not in moderator_client.get(reverse("moderation:queue")).content.decode()
+
+
+@pytest.mark.django_db
+class TestFirstPostApproval:
+    def test_a_new_members_first_post_waits_and_later_posts_do_not(self, member, moderator, community):
+        from hearth.moderation.services import approve_item
+
+        community.first_posts_need_approval = True
+        community.save()
+        first = opening_post(create_thread(member, community, title="Hello all", body="New here, a bit nervous."))
+        assert first.status == ContentStatus.HELD
+        item = QueueItem.objects.get(object_id=first.id)
+        assert "first_post" in item.kinds
+        approve_item(moderator, item, reason="Welcome!")
+        second = opening_post(create_thread(member, community, title="Again", body="Thanks for the welcome."))
+        assert second.status == ContentStatus.PUBLISHED
+
+    def test_off_by_default_and_never_for_moderators(self, member, moderator, community):
+        assert opening_post(create_thread(member, community, title="Hi all", body="Hello there.")).status == "published"
+        community.first_posts_need_approval = True
+        community.save()
+        assert (
+            opening_post(create_thread(moderator, community, title="Welcome", body="Welcome all.")).status
+            == "published"
+        )
+
+
+@pytest.mark.django_db
+def test_writes_from_one_address_are_limited_whoever_is_signed_in(
+    settings, member_client, other_member_client, community
+):
+    settings.HEARTH_API_RATE_LIMITS = {**settings.HEARTH_API_RATE_LIMITS, "write_address": (3, 60)}
+    thread = make_thread(community)
+    url = reverse("forums:react", args=[opening_post(thread).id])
+    for client in (member_client, other_member_client, member_client):
+        assert client.post(url, {"kind": "hug"}).status_code == 302
+    response = other_member_client.post(url, {"kind": "me_too"})
+    assert response.status_code == 429
+    assert response["X-Hearth-Keep-Form"].startswith("You're doing that a lot")
+    api = other_member_client.post("/api/v1/communities/x/join", content_type="application/json")
+    assert api.status_code == 429
+    assert api.json()["code"] == "rate_limited"

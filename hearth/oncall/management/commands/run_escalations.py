@@ -38,6 +38,8 @@ class Command(BaseCommand):
         try:
             while True:
                 try:
+                    # A long-running process must not hold on to a connection the database has closed.
+                    close_old_connections()
                     self._sweep()
                 except Exception:
                     # A database that is briefly away must not stop escalations for good: try again next time.
@@ -47,8 +49,6 @@ class Command(BaseCommand):
             self.stdout.write("Stopped.")
 
     def _sweep(self) -> None:
-        # A long-running process must not hold on to a connection the database has closed.
-        close_old_connections()
         escalated = escalate_overdue()
         if escalated:
             self.stdout.write(f"Escalated {escalated} unacknowledged alert{'s' if escalated != 1 else ''}.")

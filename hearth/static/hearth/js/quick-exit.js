@@ -62,6 +62,16 @@
     }
     fetch(action.href, { method: "POST", body: data, credentials: "same-origin", redirect: "follow" })
       .then(function (response) {
+        var keep = response.headers.get("X-Hearth-Keep-Form");
+        if (keep) {
+          // Too many writes: stay on this page so nothing typed is lost, and say why.
+          var note = document.createElement("p");
+          note.className = "form-error";
+          note.setAttribute("role", "alert");
+          note.textContent = keep;
+          form.insertBefore(note, form.firstChild);
+          return null;
+        }
         return response.text().then(function (html) {
           // After a redirect the fetched page is the one to show (it carries the one-time confirmation).
           if (response.redirected) window.history.replaceState(null, "", response.url);
