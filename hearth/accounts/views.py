@@ -20,7 +20,8 @@ from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
 from hearth.lib.ratelimit import check_rate_limit
 from hearth.permissions import access_member
-from hearth.safety.services import NudgeRequired, parse_acknowledged, redact_own_details
+from hearth.safety.services import parse_acknowledged, redact_own_details
+from hearth.safety.submission import submit_screened
 
 
 class SignupView(BaseSignupView):  # type: ignore[misc]
@@ -70,22 +71,17 @@ class ProfileEditView(View):
         if request.POST.get("redact"):
             data["bio"] = redact_own_details(data.get("bio", ""))
         form = ProfileForm(data)
-        nudge = None
-        if form.is_valid():
-            try:
-                update_profile(
-                    request.user,
-                    **form.cleaned_data,
-                    acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
-                )
-            except NudgeRequired as exc:
-                nudge = {"message": exc.message, "codes": ",".join(exc.nudges), "can_redact": exc.redacted is not None}
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "Your profile is saved.")
-                return redirect("member-profile", pseudonym=request.user.username)
-        return render(request, self.template_name, {"form": form, "nudge": nudge}, status=400)
+        outcome = submit_screened(
+            form,
+            lambda fields: update_profile(
+                request.user, **fields, acknowledged=parse_acknowledged(request.POST.getlist("acknowledge"))
+            ),
+        )
+        if outcome.result is not None:
+            messages.success(request, "Your profile is saved.")
+            return redirect("member-profile", pseudonym=request.user.username)
+        nudge = outcome.nudge
+        return render(request, self.template_name, {"form": form, "nudge": nudge}, status=outcome.status)
 
 
 @method_decorator(login_required, name="dispatch")

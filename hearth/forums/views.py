@@ -34,7 +34,8 @@ from hearth.permissions import (
     is_moderator,
 )
 from hearth.safety.resources import country_for_request
-from hearth.safety.services import NudgeRequired, parse_acknowledged, redact_own_details
+from hearth.safety.services import parse_acknowledged, redact_own_details
+from hearth.safety.submission import Outcome, submit_screened
 from hearth.wellbeing.selectors import safety_plan_for
 
 SAFETY_HELP_SESSION_KEY = "hearth_safety_help"
@@ -48,10 +49,6 @@ def thread_post_url(thread_id: int, number: int) -> str:
 
 def post_url(post: Post) -> str:
     return thread_post_url(post.thread_id, post.number)
-
-
-def _nudge(exc: NudgeRequired) -> dict[str, Any]:
-    return {"message": exc.message, "codes": ",".join(exc.nudges), "can_redact": exc.redacted is not None}
 
 
 def _redacted_data(request: HttpRequest, *fields: str) -> QueryDict:
@@ -83,32 +80,25 @@ def new_thread_view(request: AuthedRequest, slug: str) -> HttpResponse:
     check_post_permission(request.user, community)
     redact = request.method == "POST" and bool(request.POST.get("redact"))
     form = ThreadForm((_redacted_data(request, "title", "body") if redact else request.POST) or None)
-    status, nudge = 200, None
+    outcome: Outcome[Thread] = Outcome(status=200)
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                thread = create_thread(
-                    request.user,
-                    community,
-                    title=data["title"],
-                    body=data["body"],
-                    topics=data["topics"],
-                    anonymous=data["anonymous"],
-                    acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
-                )
-            except NudgeRequired as exc:
-                nudge, status = _nudge(exc), exc.status
-            except ApplicationError as exc:
-                # The form keeps everything the person wrote.
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                _after_posting(request, thread.opening_post)  # type: ignore[attr-defined]
-                return redirect("forums:thread", thread_id=thread.id)
-    context = {"community": community, "form": form, "nudge": nudge}
-    return render(request, "forums/new_thread/index.html", context, status=status)
+        outcome = submit_screened(
+            form,
+            lambda data: create_thread(
+                request.user,
+                community,
+                title=data["title"],
+                body=data["body"],
+                topics=data["topics"],
+                anonymous=data["anonymous"],
+                acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
+            ),
+        )
+        if outcome.result is not None:
+            _after_posting(request, outcome.result.opening_post)  # type: ignore[attr-defined]
+            return redirect("forums:thread", thread_id=outcome.result.id)
+    context = {"community": community, "form": form, "nudge": outcome.nudge}
+    return render(request, "forums/new_thread/index.html", context, status=outcome.status)
 
 
 def _thread_context(
@@ -154,30 +144,24 @@ def reply_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, thread_id)
     redact = bool(request.POST.get("redact"))
     form = ReplyForm(_redacted_data(request, "body") if redact else request.POST)
-    status, nudge = 400, None
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            post = add_reply(
-                request.user,
-                thread,
-                body=data["body"],
-                topics=data["topics"],
-                anonymous=data["anonymous"],
-                acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
-            )
-        except NudgeRequired as exc:
-            nudge, status = _nudge(exc), exc.status
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status
-        else:
-            _after_posting(request, post)
-            return redirect(post_url(post))
+    outcome = submit_screened(
+        form,
+        lambda data: add_reply(
+            request.user,
+            thread,
+            body=data["body"],
+            topics=data["topics"],
+            anonymous=data["anonymous"],
+            acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
+        ),
+    )
+    if outcome.result is not None:
+        _after_posting(request, outcome.result)
+        return redirect(post_url(outcome.result))
     last_page = page_of_post(max(thread.last_post_number, 1))
     context = _thread_context(request, thread, page=last_page, reply_form=form)
-    context["nudge"] = nudge
-    return render(request, "forums/thread/index.html", context, status=status)
+    context["nudge"] = outcome.nudge
+    return render(request, "forums/thread/index.html", context, status=outcome.status)
 
 
 def post_redirect_view(request: HttpRequest, post_id: int) -> HttpResponse:
@@ -195,32 +179,26 @@ def edit_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     form = EditPostForm((_redacted_data(request, "title", "body") if redact else request.POST) or None, initial=initial)
     if not post.is_opening:
         del form.fields["title"]
-    status, nudge = 200, None
+    outcome: Outcome[Post] = Outcome(status=200)
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                edit_post(
-                    request.user,
-                    post,
-                    body=data["body"],
-                    topics=data["topics"],
-                    title=data.get("title") if post.is_opening else None,
-                    acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
-                )
-            except NudgeRequired as exc:
-                nudge, status = _nudge(exc), exc.status
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                if hasattr(post, "decision"):
-                    _after_posting(request, post)
-                messages.success(request, "Your changes are saved.")
-                return redirect(post_url(post))
-    context = {"post": post, "thread": thread, "form": form, "nudge": nudge}
-    return render(request, "forums/edit_post/index.html", context, status=status)
+        outcome = submit_screened(
+            form,
+            lambda data: edit_post(
+                request.user,
+                post,
+                body=data["body"],
+                topics=data["topics"],
+                title=data.get("title") if post.is_opening else None,
+                acknowledged=parse_acknowledged(request.POST.getlist("acknowledge")),
+            ),
+        )
+        if outcome.result is not None:
+            if hasattr(post, "decision"):
+                _after_posting(request, post)
+            messages.success(request, "Your changes are saved.")
+            return redirect(post_url(post))
+    context = {"post": post, "thread": thread, "form": form, "nudge": outcome.nudge}
+    return render(request, "forums/edit_post/index.html", context, status=outcome.status)
 
 
 @login_required
