@@ -50,6 +50,11 @@ def test_member_pages_pass_axe_in_every_theme(live_server, new_page, check_axe, 
         "/guidelines/",
         "/help/",
         "/threads/999999/",
+        "/members/SteadySeal8/",
+        "/notifications/",
+        "/safety-plan/",
+        "/moderation/decisions/",
+        f"/moderation/report/post/{post_id}/",
     ]:
         page.goto(base + path)
         expect(page.locator("html")).to_have_attribute("data-theme", theme)
@@ -71,6 +76,9 @@ def test_member_pages_pass_axe_in_every_theme(live_server, new_page, check_axe, 
     moderator_page.goto(base + "/communities/trauma/manage/")
     expect(moderator_page.get_by_text("PatientLark5")).to_be_visible()
     check_axe(moderator_page, label="manage members")
+    for path in ["/moderation/", "/on-call/"]:
+        moderator_page.goto(base + path)
+        check_axe(moderator_page, label=path)
 
 
 def test_signed_out_pages_pass_axe(live_server, new_page, check_axe):
