@@ -74,6 +74,8 @@ def check_axe():
         pytest.fail(f"axe-core not found at {AXE}; `make test` installs it with npm.")
 
     def check(page, *, label: str = ""):
+        # Callers first wait for something on the new page; this also waits for it to finish loading.
+        page.wait_for_load_state("load")
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         problems = [

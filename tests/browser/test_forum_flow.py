@@ -59,10 +59,12 @@ def test_sign_up_join_post_and_see_a_reply_and_reaction(live_server, new_page, c
 
     # 2. They join a community and start a thread.
     page.get_by_role("link", name="Anxiety and Depression").click()
+    expect(page.get_by_role("button", name="Join community")).to_be_visible()
     check_axe(page, label="community page before joining")
     page.get_by_role("button", name="Join community").click()
     expect(page.get_by_text("Welcome to Anxiety and Depression.")).to_be_visible()
     page.get_by_role("link", name="Start a thread").click()
+    expect(page.get_by_label("Title")).to_be_visible()
     check_axe(page, label="new thread page")
     page.get_by_label("Title").fill("Mornings feel heavy lately")
     page.get_by_label("Your message").fill("Does anyone have a *gentle* morning routine that helps?")
@@ -150,6 +152,7 @@ def test_content_warning_pages_pass_axe(live_server, new_page, check_axe):
     check_axe(page, label="community page with a content warning")
     page.get_by_text("Show thread").click()
     page.get_by_role("link", name="Something happened").click()
+    expect(page.get_by_text("Show post")).to_be_visible()
     check_axe(page, label="thread page with a content warning")
     page.get_by_text("Show post").click()
     expect(page.get_by_text("Still processing.")).to_be_visible()
