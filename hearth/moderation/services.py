@@ -117,11 +117,22 @@ def unclaim_item(moderator: User, item: QueueItem) -> QueueItem:
     return item
 
 
-def _resolve(moderator: User, item: QueueItem, resolution: str) -> None:
-    now = timezone.now()
+def _open_item_post(moderator: User, item: QueueItem, reason: str) -> tuple[Post, str]:
+    """The checks every decision on an item starts with; returns its post and the cleaned reason."""
+    check_moderate_item_permission(moderator, item)
+    reason = clean_reason(reason)
+    if item.status == QueueStatus.RESOLVED:
+        raise ConflictError("This item is already resolved.", code="already_resolved")
+    return _post_of(item), reason
+
+
+def _close(moderator: User, item: QueueItem, post: Post, *, action: str, resolution: str, reason: str) -> QueueItem:
     QueueItem.objects.filter(id=item.id).update(
-        status=QueueStatus.RESOLVED, resolved_by=moderator, resolved_at=now, resolution=resolution
+        status=QueueStatus.RESOLVED, resolved_by=moderator, resolved_at=timezone.now(), resolution=resolution
     )
+    log_action(moderator, action, reason=reason, target=post, subject=post.author, item=item)
+    item.refresh_from_db()
+    return item
 
 
 def set_post_status(post: Post, status: str) -> None:
@@ -147,11 +158,7 @@ def set_post_status(post: Post, status: str) -> None:
 @transaction.atomic
 def approve_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
     """Publish held content (or confirm published content is fine) and close the item."""
-    check_moderate_item_permission(moderator, item)
-    reason = clean_reason(reason)
-    if item.status == QueueStatus.RESOLVED:
-        raise ConflictError("This item is already resolved.", code="already_resolved")
-    post = _post_of(item)
+    post, reason = _open_item_post(moderator, item, reason)
     if post.status != ContentStatus.PUBLISHED:
         set_post_status(post, ContentStatus.PUBLISHED)
         notify(
@@ -161,20 +168,13 @@ def approve_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
             body=f"A moderator reviewed your post and published it. Their note: {reason}",
             url=reverse("forums:post", args=[post.id]),
         )
-    _resolve(moderator, item, "approved")
-    log_action(moderator, ActionKind.APPROVE, reason=reason, target=post, subject=post.author, item=item)
-    item.refresh_from_db()
-    return item
+    return _close(moderator, item, post, action=ActionKind.APPROVE, resolution="approved", reason=reason)
 
 
 @transaction.atomic
 def hide_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
     """Keep the content from other members; its author can still see it, with the reason, and can appeal."""
-    check_moderate_item_permission(moderator, item)
-    reason = clean_reason(reason)
-    if item.status == QueueStatus.RESOLVED:
-        raise ConflictError("This item is already resolved.", code="already_resolved")
-    post = _post_of(item)
+    post, reason = _open_item_post(moderator, item, reason)
     set_post_status(post, ContentStatus.HIDDEN)
     post.moderator_note = reason[:300]
     post.save(update_fields=["moderator_note"])
@@ -185,10 +185,7 @@ def hide_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
         body=f"Only you and the moderators can see it now. The reason: {reason}",
         url=reverse("forums:post", args=[post.id]),
     )
-    _resolve(moderator, item, "hidden")
-    log_action(moderator, ActionKind.HIDE, reason=reason, target=post, subject=post.author, item=item)
-    item.refresh_from_db()
-    return item
+    return _close(moderator, item, post, action=ActionKind.HIDE, resolution="hidden", reason=reason)
 
 
 @transaction.atomic
