@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any
 
+from django.core.paginator import Page
 from ninja import Schema
 from pydantic import AfterValidator
 
@@ -64,6 +65,15 @@ class PageOut(Schema):
     num_pages: int
     has_previous: bool
     has_next: bool
+
+    @classmethod
+    def from_page(cls, page: Page[Any]) -> PageOut:
+        return cls(
+            number=page.number,
+            num_pages=page.paginator.num_pages,
+            has_previous=page.has_previous(),
+            has_next=page.has_next(),
+        )
 
 
 def errors(*statuses: int) -> dict[int, Any]:

@@ -103,12 +103,7 @@ class ThreadPageOut(Schema):
     def from_page(cls, viewer: AnyUser, page: Page[Thread]) -> ThreadPageOut:
         return cls(
             items=[ThreadOut.from_thread(viewer, t) for t in page.object_list],
-            page=PageOut(
-                number=page.number,
-                num_pages=page.paginator.num_pages,
-                has_previous=page.has_previous(),
-                has_next=page.has_next(),
-            ),
+            page=PageOut.from_page(page),
             count=page.paginator.count,
         )
 
@@ -295,12 +290,7 @@ class SearchPageOut(Schema):
     def from_page(cls, viewer: AnyUser, page: Page[Post]) -> SearchPageOut:
         return cls(
             items=[SearchHitOut.from_post(viewer, p) for p in page.object_list],
-            page=PageOut(
-                number=page.number,
-                num_pages=page.paginator.num_pages,
-                has_previous=page.has_previous(),
-                has_next=page.has_next(),
-            ),
+            page=PageOut.from_page(page),
             count=page.paginator.count,
         )
 
