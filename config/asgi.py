@@ -2,8 +2,15 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from channels.routing import ProtocolTypeRouter
+from channels.routing import ProtocolTypeRouter, URLRouter
 from django.core.asgi import get_asgi_application
 
-# HTTP is Django; websocket routes join this router when real-time features arrive.
-application = ProtocolTypeRouter({"http": get_asgi_application()})
+# Django must be set up before the websocket routes import models.
+django_application = get_asgi_application()
+
+from hearth.chat.auth import websocket_auth  # noqa: E402
+from hearth.chat.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {"http": django_application, "websocket": websocket_auth(URLRouter(websocket_urlpatterns))}
+)

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from hearth.accounts.blocks import has_blocked, hidden_author_ids
 from hearth.accounts.models import ApiToken, User
+from hearth.chat.models import Message, Participant, ParticipantRole, Room, RoomKind
 from hearth.communities.models import Community, Invitation, JoinRequest, Membership, MembershipMode
 from hearth.forums.models import ContentStatus, Post, Thread
 from hearth.moderation.models import Sanction, SanctionKind
@@ -205,11 +206,15 @@ def check_post_permission(user: AnyUser, community: Community) -> None:
     check_not_restricted(user, community)
 
 
-def check_not_restricted(user: AnyUser, community: Community) -> None:
-    """A current mute (in this community) or suspension (everywhere) stops posting, replying and reacting."""
+def check_not_restricted(user: AnyUser, community: Community | None) -> None:
+    """A current mute (in this community) or suspension (everywhere) stops posting, replying and reacting.
+    Outside communities (1:1 chats) only a suspension counts."""
+    where_applies = Q(community__isnull=True)
+    if community is not None:
+        where_applies |= Q(community_id=community.id)
     restriction = (
         Sanction.objects.filter(member_id=user.id, lifted_at__isnull=True, kind__in=RESTRICTIONS)
-        .filter(Q(community__isnull=True) | Q(community_id=community.id))
+        .filter(where_applies)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
         .order_by("-ends_at")
         .first()
@@ -297,3 +302,84 @@ def filter_visible_threads(qs: QuerySet[Thread], user: AnyUser) -> QuerySet[Thre
         Q(community_id__in=moderated)
         | (Q(deleted_at__isnull=True) & (Q(status=ContentStatus.PUBLISHED) | Q(author_id=user.id)))
     )
+
+
+# --- Live chat ------------------------------------------------------------------------------------------
+# A community's lobby and group sessions are for its members and moderators. A 1:1 support chat is for its
+# two people, and for a moderator only once it is handed over to one: not even admins read it otherwise.
+
+
+def _participant_role(user: AnyUser, room: Room) -> str | None:
+    if not user.is_authenticated:
+        return None
+    cache: dict[int, str | None] = user.__dict__.setdefault("_hearth_room_roles", {})
+    if room.id not in cache:
+        cache[room.id] = (
+            Participant.objects.filter(room_id=room.id, user_id=user.id).values_list("role", flat=True).first()
+        )
+    return cache[room.id]
+
+
+def forget_room_roles(user: AnyUser) -> None:
+    user.__dict__.pop("_hearth_room_roles", None)
+
+
+def can_join_room(user: AnyUser, room: Room) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if room.kind == RoomKind.SUPPORT:
+        return _participant_role(user, room) is not None
+    return room.community is not None and can_post_in(user, room.community)
+
+
+def is_room_moderator(user: AnyUser, room: Room) -> bool:
+    """Who sees held and hidden messages in the room and can act on them."""
+    if room.kind == RoomKind.SUPPORT:
+        return _participant_role(user, room) == ParticipantRole.MODERATOR
+    return room.community is not None and is_moderator(user, room.community)
+
+
+def access_room(user: AnyUser, room_id: int) -> Room:
+    room = Room.objects.select_related("community").filter(id=room_id).first()
+    if room is None or not can_join_room(user, room):
+        raise Http404(NOT_FOUND)
+    return room
+
+
+def access_message(user: AnyUser, room: Room, seq: int) -> Message:
+    """One message of a room the person may join, if they may see it."""
+    message = Message.objects.select_related("author", "room").filter(room=room, seq=seq).first()
+    if message is None or message.deleted_at is not None or message.author_id in hidden_author_ids(user):
+        raise Http404(NOT_FOUND)
+    if message.status != ContentStatus.PUBLISHED and not (
+        message.author_id == user.id or is_room_moderator(user, room)
+    ):
+        raise Http404(NOT_FOUND)
+    return message
+
+
+def check_send_message_permission(user: AnyUser, room: Room) -> None:
+    if not can_join_room(user, room):
+        raise PermissionDenied("Join this community to chat here.")
+    if room.ended_at is not None:
+        raise PermissionDenied("This chat has ended.")
+    now = timezone.now()
+    if room.opens_at is not None and now < room.opens_at:
+        raise PermissionDenied(f"This session opens at {room.opens_at:%H:%M on %-d %B}.")
+    if room.closes_at is not None and now >= room.closes_at:
+        raise PermissionDenied("This session has finished.")
+    check_not_restricted(user, room.community)
+
+
+def check_react_message_permission(user: AnyUser, message: Message) -> None:
+    room = message.room
+    if message.deleted_at is not None or message.status != ContentStatus.PUBLISHED:
+        raise PermissionDenied("You can't react to this message.")
+    check_send_message_permission(user, room)
+    if has_blocked(message.author_id, user.id):
+        raise PermissionDenied("You can't react to this message.")
+
+
+def check_schedule_session_permission(user: AnyUser, community: Community) -> None:
+    if not is_moderator(user, community):
+        raise PermissionDenied("Only this community's moderators can schedule group sessions.")

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 
 from hearth.accounts.models import BlockKind, PersonBlock, User
 from hearth.core.errors import ApplicationError, ConflictError
+from hearth.core.realtime import blocks_changed
 
 if TYPE_CHECKING:
     from hearth.permissions import AnyUser
@@ -37,6 +38,7 @@ def block_kind(owner_id: int, target_id: int) -> str | None:
 
 def _forget(user: User) -> None:
     user.__dict__.pop("_hearth_hidden_authors", None)
+    blocks_changed(user.id)
 
 
 @transaction.atomic

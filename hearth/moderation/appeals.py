@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hearth.accounts.models import User
 from hearth.core.errors import ApplicationError, ConflictError
-from hearth.forums.models import ContentStatus, Post
+from hearth.forums.models import ContentStatus
 from hearth.moderation.models import (
     ActionKind,
     Appeal,
@@ -20,7 +20,13 @@ from hearth.moderation.models import (
     QueueItem,
     Sanction,
 )
-from hearth.moderation.services import check_moderate_item_permission, clean_reason, log_action, set_post_status
+from hearth.moderation.services import (
+    check_moderate_item_permission,
+    clean_reason,
+    content_for,
+    log_action,
+    set_content_status,
+)
 from hearth.notifications.services import notify
 from hearth.safety.models import ContentKind
 from hearth.safety.policy import NUDGE_HARSH_WORDS, NUDGE_OWN_DETAILS
@@ -113,11 +119,14 @@ def decide_appeal(moderator: User, appeal: Appeal, *, overturn: bool, response: 
 
 def _undo(entry: AuditLogEntry) -> None:
     if entry.action == ActionKind.HIDE and entry.object_id is not None:
-        post = Post.objects.select_related("thread").filter(id=entry.object_id).first()
-        if post is not None and post.status == ContentStatus.HIDDEN:
-            set_post_status(post, ContentStatus.PUBLISHED)
-            post.moderator_note = ""
-            post.save(update_fields=["moderator_note"])
+        try:
+            content = content_for(entry.content_type_id, entry.object_id)
+        except (ApplicationError, ObjectDoesNotExist):
+            content = None
+        if content is not None and content.status == ContentStatus.HIDDEN:
+            content.moderator_note = ""
+            content.save(update_fields=["moderator_note"])
+            set_content_status(content, ContentStatus.PUBLISHED)
     sanction_id = entry.details.get("sanction_id") if isinstance(entry.details, dict) else None
     if sanction_id:
         Sanction.objects.filter(id=sanction_id, lifted_at__isnull=True).update(lifted_at=timezone.now())

@@ -94,7 +94,7 @@ def report_post(reporter: User, post: Post, *, reason: str, details: str = "") -
     report = Report.objects.create(reporter=reporter, post=post, reason=reason, details=details)
     item = _enqueue_report(report, content=post, author=post.author, community=community, kind="report")
     if item.risk_level >= RiskLevel.HIGH:
-        alert_on_call(item, post=post)  # someone may be at risk: a person must see it now
+        alert_on_call(item, content=post)  # someone may be at risk: a person must see it now
     report.decision = decision  # type: ignore[attr-defined]
     return report
 

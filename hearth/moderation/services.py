@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import User
+from hearth.chat import events as chat_events
+from hearth.chat.models import Message
 from hearth.communities.models import Community
 from hearth.core.errors import ApplicationError, ConflictError
 from hearth.forums.models import ContentStatus, Post, PostRevision, Thread
@@ -24,13 +26,16 @@ from hearth.safety.policy import Decision
 
 MAX_REASON = 1000
 
+# What the queue holds: forum posts and chat messages, moderated alike.
+Content = Post | Message
+
 
 def log_action(
     actor: User,
     action: str,
     *,
     reason: str = "",
-    target: Post | None = None,
+    target: Content | None = None,
     subject: User | None = None,
     item: QueueItem | None = None,
     details: dict[str, object] | None = None,
@@ -48,24 +53,57 @@ def log_action(
 
 
 def enqueue_post(post: Post, *, decision: Decision, screening: Screening | None) -> QueueItem | None:
+    return enqueue_content(post, community=post.thread.community, decision=decision, screening=screening)
+
+
+def enqueue_content(
+    content: Content, *, community: Community | None, decision: Decision, screening: Screening | None
+) -> QueueItem | None:
+    """Put content the pipeline flagged in front of a moderator (and on call, when urgent)."""
     if not decision.needs_moderator:
         return None
     now = timezone.now()
     item = QueueItem.objects.create(
-        content_type=ContentType.objects.get_for_model(Post),
-        object_id=post.pk,
-        community=post.thread.community,
-        author=post.author,
+        content_type=ContentType.objects.get_for_model(type(content)),
+        object_id=content.pk,
+        community=community,
+        author=content.author,
         screening=screening,
         kinds=list(decision.queue_kinds),
         risk_level=int(decision.risk_level),
-        held=post.status == ContentStatus.HELD,
+        held=content.status == ContentStatus.HELD,
         reasons=list(decision.reasons),
         created_at=now,
         due_at=now + timedelta(minutes=decision.response_minutes),
     )
-    alert_on_call(item, post=post)
+    alert_on_call(item, content=content)
     return item
+
+
+def content_of(item: QueueItem) -> Content:
+    """The post or chat message a queue item is about."""
+    return content_for(item.content_type_id, item.object_id)
+
+
+def content_for(content_type_id: int | None, object_id: int | None) -> Content:
+    if content_type_id is None or object_id is None:
+        raise ApplicationError("This item has no post or message to act on.", code="no_content")
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is Message:
+        return Message.objects.select_related("room__community", "author").get(id=object_id)
+    if model is Post:
+        return Post.objects.select_related("thread__community", "author").get(id=object_id)
+    raise ApplicationError("This item has no post or message to act on.", code="no_content")
+
+
+def content_url(content: Content) -> str:
+    if isinstance(content, Message):
+        return reverse("chat:message", args=[content.room_id, content.seq])
+    return reverse("forums:post", args=[content.id])
+
+
+def content_noun(content: Content) -> str:
+    return "message" if isinstance(content, Message) else "post"
 
 
 def clean_reason(reason: str) -> str:
@@ -84,11 +122,6 @@ def check_moderate_item_permission(user: User, item: QueueItem) -> None:
         return
     if not is_moderator(user, item.community):
         raise PermissionDenied("Only this community's moderators can act on this.")
-
-
-def _post_of(item: QueueItem) -> Post:
-    post = Post.objects.select_related("thread__community", "author").get(id=item.object_id)
-    return post
 
 
 @transaction.atomic
@@ -117,22 +150,32 @@ def unclaim_item(moderator: User, item: QueueItem) -> QueueItem:
     return item
 
 
-def _open_item_post(moderator: User, item: QueueItem, reason: str) -> tuple[Post, str]:
-    """The checks every decision on an item starts with; returns its post and the cleaned reason."""
+def _open_item_content(moderator: User, item: QueueItem, reason: str) -> tuple[Content, str]:
+    """The checks every decision on an item starts with; returns its content and the cleaned reason."""
     check_moderate_item_permission(moderator, item)
     reason = clean_reason(reason)
     if item.status == QueueStatus.RESOLVED:
         raise ConflictError("This item is already resolved.", code="already_resolved")
-    return _post_of(item), reason
+    return content_of(item), reason
 
 
-def _close(moderator: User, item: QueueItem, post: Post, *, action: str, resolution: str, reason: str) -> QueueItem:
+def _close(moderator: User, item: QueueItem, post: Content, *, action: str, resolution: str, reason: str) -> QueueItem:
     QueueItem.objects.filter(id=item.id).update(
         status=QueueStatus.RESOLVED, resolved_by=moderator, resolved_at=timezone.now(), resolution=resolution
     )
     log_action(moderator, action, reason=reason, target=post, subject=post.author, item=item)
     item.refresh_from_db()
     return item
+
+
+def set_content_status(content: Content, status: str) -> None:
+    """Publish, hold or hide a post or a chat message; every screen in a chat room is updated."""
+    if isinstance(content, Message):
+        content.status = status
+        content.save(update_fields=["status"])
+        chat_events.message_changed(content)
+    else:
+        set_post_status(content, status)
 
 
 def set_post_status(post: Post, status: str) -> None:
@@ -158,15 +201,16 @@ def set_post_status(post: Post, status: str) -> None:
 @transaction.atomic
 def approve_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
     """Publish held content (or confirm published content is fine) and close the item."""
-    post, reason = _open_item_post(moderator, item, reason)
+    post, reason = _open_item_content(moderator, item, reason)
     if post.status != ContentStatus.PUBLISHED:
-        set_post_status(post, ContentStatus.PUBLISHED)
+        set_content_status(post, ContentStatus.PUBLISHED)
+        noun = content_noun(post)
         notify(
             post.author,
             kind="post_approved",
-            title="Your post is now visible",
-            body=f"A moderator reviewed your post and published it. Their note: {reason}",
-            url=reverse("forums:post", args=[post.id]),
+            title=f"Your {noun} is now visible",
+            body=f"A moderator reviewed your {noun} and published it. Their note: {reason}",
+            url=content_url(post),
         )
     return _close(moderator, item, post, action=ActionKind.APPROVE, resolution="approved", reason=reason)
 
@@ -174,57 +218,62 @@ def approve_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
 @transaction.atomic
 def hide_item(moderator: User, item: QueueItem, *, reason: str) -> QueueItem:
     """Keep the content from other members; its author can still see it, with the reason, and can appeal."""
-    post, reason = _open_item_post(moderator, item, reason)
-    set_post_status(post, ContentStatus.HIDDEN)
+    post, reason = _open_item_content(moderator, item, reason)
     post.moderator_note = reason[:300]
     post.save(update_fields=["moderator_note"])
+    set_content_status(post, ContentStatus.HIDDEN)
+    noun = content_noun(post)
     notify(
         post.author,
         kind="post_hidden",
-        title="A moderator has hidden your post",
+        title=f"A moderator has hidden your {noun}",
         body=f"Only you and the moderators can see it now. The reason: {reason}",
-        url=reverse("forums:post", args=[post.id]),
+        url=content_url(post),
     )
     return _close(moderator, item, post, action=ActionKind.HIDE, resolution="hidden", reason=reason)
 
 
 @transaction.atomic
-def set_content_warnings(moderator: User, item: QueueItem, *, topics: list[str], reason: str) -> Post:
+def set_content_warnings(moderator: User, item: QueueItem, *, topics: list[str], reason: str) -> Content:
     """Add or remove content warnings on the item's post (the author is told, with the reason)."""
     from hearth.forums.services import clean_topics  # noqa: PLC0415 (forums.services imports this module)
 
     check_moderate_item_permission(moderator, item)
     reason = clean_reason(reason)
-    post = _post_of(item)
+    post = content_of(item)
     before, after = list(post.topics), clean_topics(topics)
     if before == after:
-        raise ConflictError("Those are already the post's content warnings.", code="unchanged")
+        raise ConflictError(f"Those are already the {content_noun(post)}'s content warnings.", code="unchanged")
     post.topics = after
     post.save(update_fields=["topics"])
+    if isinstance(post, Message):
+        chat_events.message_changed(post)
     action = ActionKind.ADD_WARNING if len(after) >= len(before) else ActionKind.REMOVE_WARNING
     log_action(moderator, action, reason=reason, target=post, subject=post.author, item=item,
                details={"before": before, "after": after})  # fmt: skip
     notify(
         post.author,
         kind="content_warning_changed",
-        title="A moderator changed the content warnings on your post",
+        title=f"A moderator changed the content warnings on your {content_noun(post)}",
         body=f"The reason: {reason}",
-        url=reverse("forums:post", args=[post.id]),
+        url=content_url(post),
     )
     return post
 
 
 @transaction.atomic
-def review_label(moderator: User, item: QueueItem, *, kind: str, keep: bool, reason: str) -> Post:
+def review_label(moderator: User, item: QueueItem, *, kind: str, keep: bool, reason: str) -> Content:
     """Confirm or remove a health-misinformation label the pipeline put on a post."""
     check_moderate_item_permission(moderator, item)
     reason = clean_reason(reason)
-    post = _post_of(item)
+    post = content_of(item)
     if kind not in post.labels:
-        raise ConflictError("The post doesn't carry that label.", code="no_such_label")
+        raise ConflictError(f"The {content_noun(post)} doesn't carry that label.", code="no_such_label")
     if not keep:
         post.labels = [label for label in post.labels if label != kind]
         post.save(update_fields=["labels"])
+        if isinstance(post, Message):
+            chat_events.message_changed(post)
     action = ActionKind.CONFIRM_LABEL if keep else ActionKind.REMOVE_LABEL
     log_action(moderator, action, reason=reason, target=post, subject=post.author, item=item, details={"kind": kind})
     return post
@@ -254,7 +303,9 @@ def edit_as_moderator(moderator: User, item: QueueItem, *, body: str, reason: st
 
     check_moderate_item_permission(moderator, item)
     reason = clean_reason(reason)
-    post = _post_of(item)
+    post = content_of(item)
+    if not isinstance(post, Post):
+        raise ApplicationError("Chat messages can be hidden, not edited.", code="not_editable")
     body = clean_body(body)
     if body == post.body:
         raise ConflictError("The text is unchanged.", code="unchanged")

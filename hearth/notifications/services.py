@@ -6,11 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from hearth.accounts.models import User
+from hearth.core.realtime import notification_sent
 from hearth.notifications.models import Notification
 
 
 def notify(user: User, *, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-    return Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+    notification = Notification.objects.create(user=user, kind=kind, title=title, body=body, url=url)
+    # Open pages update their unread count at once (on call alerts reach a moderator without a reload).
+    notification_sent(user.id, unread=Notification.objects.filter(user=user, read_at__isnull=True).count())
+    return notification
 
 
 @transaction.atomic

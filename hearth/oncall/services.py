@@ -18,14 +18,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from hearth.accounts.models import User
+from hearth.chat.models import Message
 from hearth.communities.models import Community
 from hearth.core.errors import ApplicationError, ConflictError
 from hearth.forums.models import ContentStatus, Post
@@ -94,10 +94,10 @@ def _end_shifts(moderator: User, now: datetime) -> int:
 # --- Alerts -------------------------------------------------------------------------------------------
 
 
-def alert_on_call(item: QueueItem, *, post: Post | None = None) -> list[Alert]:
+def alert_on_call(item: QueueItem, *, content: Post | Message | None = None) -> list[Alert]:
     """Bring a new high- or imminent-risk item to a person. Runs inside the caller's transaction.
 
-    `post` is the item's content when the caller has it, so the caller's copy sees any status change.
+    `content` is the item's post or message when the caller has it, so the caller's copy sees any status change.
     """
     if item.risk_level < RiskLevel.HIGH or Alert.objects.filter(item=item).exists():
         return []  # not urgent, or already brought to someone (escalate_overdue takes it from there)
@@ -110,24 +110,25 @@ def alert_on_call(item: QueueItem, *, post: Post | None = None) -> list[Alert]:
     if backups:
         # No primary on duty: straight to the backup, rather than waiting for nobody to acknowledge.
         return _send_alerts(item, backups, tier=AlertTier.BACKUP, now=now)
-    _hold(item, post)
+    _hold(item, content)
     _send_help_to_author(item)
     return _send_alerts(item, fallback_moderators(community), tier=AlertTier.FALLBACK, now=now)
 
 
-def _hold(item: QueueItem, post: Post | None) -> None:
+def _hold(item: QueueItem, content: Post | Message | None) -> None:
     """Nobody is on duty to watch published content at risk, so hide it from others until a moderator looks."""
-    if item.content_type_id != ContentType.objects.get_for_model(Post).id:
-        return
-    if post is None:
-        post = Post.objects.select_related("thread").get(id=item.object_id)
-    if post.status == ContentStatus.PUBLISHED and post.deleted_at is None:
-        # Imported here: moderation.services calls alert_on_call, so a top-level import would be circular.
-        from hearth.moderation.services import set_post_status  # noqa: PLC0415
+    # Imported here: moderation.services calls alert_on_call, so a top-level import would be circular.
+    from hearth.moderation.services import content_of, set_content_status  # noqa: PLC0415
 
-        set_post_status(post, ContentStatus.HELD)
-        if post.is_opening:
-            post.thread.status = ContentStatus.HELD
+    if content is None:
+        try:
+            content = content_of(item)
+        except (ApplicationError, ObjectDoesNotExist):
+            return  # a report about a member, not about something they wrote
+    if content.status == ContentStatus.PUBLISHED and content.deleted_at is None:
+        set_content_status(content, ContentStatus.HELD)
+        if isinstance(content, Post) and content.is_opening:
+            content.thread.status = ContentStatus.HELD
         AuditLogEntry.objects.create(
             actor=None,
             action=AUTO_HOLD_ACTION,

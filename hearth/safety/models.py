@@ -14,6 +14,7 @@ class ContentKind(models.TextChoices):
     BIO = "bio", "Profile bio"
     REPORT = "report", "Report details"
     APPEAL = "appeal", "Appeal"
+    CHAT = "chat", "Chat message"
 
 
 class Screening(models.Model):

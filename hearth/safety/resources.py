@@ -69,11 +69,17 @@ def all_countries() -> dict[str, Country]:
 
 def country_for_request(request: HttpRequest) -> Country:
     """The visitor's choice (?country=), else the region in their browser language, else the site default."""
+    chosen = request.GET.get("country") or request.COOKIES.get("hearth_country") or ""
+    return country_for(chosen, request.headers.get("Accept-Language", ""))
+
+
+def country_for(chosen: str, accept_language: str) -> Country:
+    """A chosen country code, else the region in the browser's language, else the site default."""
     countries = all_countries()
-    chosen = (request.GET.get("country") or request.COOKIES.get("hearth_country") or "").upper()
+    chosen = chosen.upper()
     if chosen in countries:
         return countries[chosen]
-    for part in request.headers.get("Accept-Language", "").split(","):
+    for part in accept_language.split(","):
         tag = part.split(";")[0].strip()
         if "-" in tag:
             region = tag.split("-")[-1].upper()

@@ -80,11 +80,14 @@ def screen_text(
     context: AnalysisContext | None = None,
     acknowledged: frozenset[str] = frozenset(),
     is_first_post: bool = False,
+    policy: CommunityPolicy | None = None,
 ) -> Screened:
-    """Run the pipeline and the community's policy; raise NudgeRequired or ApplicationError when not to save."""
+    """Run the pipeline and the community's policy (or `policy`, for places outside communities); raise
+    NudgeRequired or ApplicationError when not to save."""
     assessment = analyze(text, context)
     assessment = replace(assessment, personal=_without_pseudonyms(assessment.personal, text))
-    decision = decide(assessment, policy=policy_for(community), acknowledged=acknowledged, is_first_post=is_first_post)
+    policy = policy or policy_for(community)
+    decision = decide(assessment, policy=policy, acknowledged=acknowledged, is_first_post=is_first_post)
     if decision.action == Action.NUDGE:
         own = own_details_to_redact(assessment.personal)
         redacted = redact(text, own) if NUDGE_OWN_DETAILS in decision.nudges and own else None

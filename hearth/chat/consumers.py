@@ -1,0 +1,333 @@
+"""The chat socket: authenticate, subscribe, and forward. Writes go through the same services as the pages.
+
+Frames from the client (JSON objects):
+  {"type": "sync", "after": N}            the messages after number N, in order (after reconnecting)
+  {"type": "send", "client_id": "…", "body": "…", "reply_to": N?, "acknowledge": ["…"]?, "redact": bool?}
+  {"type": "react", "seq": N, "kind": "hug"}   toggles a support reaction
+  {"type": "typing"}                      the others see "… is typing"
+  {"type": "ping"}                        keeps the person present in the room
+
+Frames to the client: welcome, history, message, update, removed, reactions, ack, nudge, error, typing,
+presence, alert (moderators only), notification, pong. Close codes: 4403 not allowed, 4400 malformed frame,
+4413 frame too large, 4429 too many frames.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from hearth.accounts.blocks import hidden_author_ids
+from hearth.accounts.models import User
+from hearth.chat import events, presence
+from hearth.chat.models import Room
+from hearth.chat.selectors import messages_after, with_reactions
+from hearth.chat.services import send_message, toggle_reaction
+from hearth.core.errors import ApplicationError, RateLimited
+from hearth.core.realtime import in_thread, user_group
+from hearth.permissions import access_message, access_room, is_room_moderator
+from hearth.safety.analyzers.base import RiskLevel
+from hearth.safety.resources import country_for
+from hearth.safety.services import NudgeRequired, parse_acknowledged, redact_own_details
+from hearth.wellbeing.selectors import safety_plan_for
+
+logger = logging.getLogger(__name__)
+
+MAX_FRAME = 16 * 1024  # bytes; a message is at most 4,000 characters
+FRAMES_PER_10_SECONDS = 60
+TYPING_EVERY_SECONDS = 2.0
+
+
+class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    user: User
+    room: Room
+    hidden: frozenset[int]
+    is_moderator: bool
+
+    async def connect(self) -> None:
+        self.joined = False
+        self.frame_times: list[float] = []
+        self.last_typing = 0.0
+        await self.accept()
+        user = self.scope.get("user")
+        user = getattr(user, "_wrapped", user)
+        if user is None or not user.is_authenticated:
+            await self._refuse("Sign in to chat.")
+            return
+        self.user = user
+        try:
+            await self._join(int(self.scope["url_route"]["kwargs"]["room_id"]))
+        except (Http404, PermissionDenied):
+            await self._refuse("This chat isn't open to you.")
+            return
+        self.joined = True
+        for group in self._groups():
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.send_json(
+            {
+                "type": "welcome",
+                "room": self.room.id,
+                "last_seq": self.room.last_seq,
+                "you": self.user.username,
+                "moderator": self.is_moderator,
+            }
+        )
+        await self._announce_presence()
+
+    @in_thread
+    def _join(self, room_id: int) -> None:
+        self.room = access_room(self.user, room_id)
+        self.is_moderator = is_room_moderator(self.user, self.room)
+        self.hidden = hidden_author_ids(self.user)
+        presence.arrive(self.room, self.user, self.channel_name)
+
+    def _groups(self) -> list[str]:
+        groups = [events.room_group(self.room.id), user_group(self.user.id)]
+        if self.is_moderator:
+            groups.append(events.moderators_group(self.room.id))
+        return groups
+
+    async def _refuse(self, detail: str) -> None:
+        await self.send_json({"type": "error", "code": "forbidden", "detail": detail})
+        await self.close(code=4403)
+
+    async def disconnect(self, code: int) -> None:
+        if not getattr(self, "joined", False):
+            return
+        for group in self._groups():
+            await self.channel_layer.group_discard(group, self.channel_name)
+        await in_thread(presence.leave)(self.channel_name)
+        await self._announce_presence()
+
+    # --- Frames from the client ---------------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if not self.joined:
+            return
+        if text_data is None:
+            await self._bad_frame("Frames are JSON text.", code=4400)
+            return
+        if len(text_data.encode()) > MAX_FRAME:
+            await self._bad_frame("That frame is too large.", code=4413)
+            return
+        if self._flooding():
+            await self._bad_frame("Too many frames. Reconnect in a moment.", code=4429)
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._bad_frame("That frame isn't valid JSON.", code=4400)
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self._bad_frame('Frames are JSON objects with a "type".', code=4400)
+            return
+        await self.receive_json(content)
+
+    def _flooding(self) -> bool:
+        now = time.monotonic()
+        self.frame_times = [t for t in self.frame_times if now - t < 10][-FRAMES_PER_10_SECONDS:]
+        self.frame_times.append(now)
+        return len(self.frame_times) > FRAMES_PER_10_SECONDS
+
+    async def _bad_frame(self, detail: str, *, code: int) -> None:
+        await self.send_json({"type": "error", "code": "bad_frame", "detail": detail})
+        await self.close(code=code)
+
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
+        kind = content["type"]
+        if kind == "send":
+            await self.send_json(await self._handle_send(content))
+        elif kind == "sync":
+            after = content.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                await self.send_json({"type": "error", "code": "bad_frame", "detail": '"after" is a number.'})
+                return
+            await self._catch_up(after)
+        elif kind == "react":
+            await self.send_json(await self._react(content))
+        elif kind == "typing":
+            await self._typing()
+        elif kind == "ping":
+            await in_thread(presence.touch)(self.channel_name)
+            await self.send_json({"type": "pong"})
+        else:
+            await self.send_json({"type": "error", "code": "unknown_type", "detail": f"Unknown frame type: {kind}."})
+
+    async def _catch_up(self, after: int) -> None:
+        while True:
+            messages, more = await in_thread(self._messages_after)(after)
+            await self.send_json({"type": "history", "messages": messages, "more": more})
+            if not more or not messages:
+                return
+            after = messages[-1]["seq"]
+
+    def _messages_after(self, after: int) -> tuple[list[dict[str, Any]], bool]:
+        rows, more = messages_after(self.room, self.user, after=after)
+        data = with_reactions(rows)
+        for item, row in zip(data, rows, strict=True):
+            item["mine"] = row.author_id == self.user.id
+        return data, more
+
+    @in_thread
+    def _handle_send(self, content: dict[str, Any]) -> dict[str, Any]:
+        client_id, body = content.get("client_id"), content.get("body")
+        reply_to, acknowledge = content.get("reply_to"), content.get("acknowledge", [])
+        answer: dict[str, Any] = {"client_id": client_id if isinstance(client_id, str) else None}
+        if (
+            not isinstance(client_id, str)
+            or not isinstance(body, str)
+            or not (reply_to is None or (isinstance(reply_to, int) and not isinstance(reply_to, bool)))
+            or not (isinstance(acknowledge, list) and all(isinstance(a, str) for a in acknowledge))
+        ):
+            return {**answer, "type": "error", "code": "bad_frame", "detail": "A send needs client_id and body."}
+        if content.get("redact") is True:
+            body = redact_own_details(body)
+        try:
+            sent = send_message(
+                self.user,
+                self.room,
+                body=body,
+                client_id=client_id,
+                reply_to=reply_to,
+                acknowledged=parse_acknowledged(acknowledge),
+            )
+        except NudgeRequired as exc:
+            return {**answer, "type": "nudge", "detail": exc.message, "nudges": list(exc.nudges),
+                    "redacted_text": exc.redacted}  # fmt: skip
+        except RateLimited as exc:
+            return {**answer, "type": "error", "code": exc.code, "detail": exc.message, "retry_after": exc.retry_after}
+        except ApplicationError as exc:
+            return {**answer, "type": "error", "code": exc.code, "detail": exc.message}
+        except PermissionDenied as exc:
+            return {**answer, "type": "error", "code": "forbidden", "detail": str(exc)}
+        message = sent.message
+        answer.update(type="ack", seq=message.seq, status=message.status, duplicate=not sent.created)
+        decision = sent.decision
+        if decision is not None and decision.show_help:
+            answer["help_html"] = self._help_html(held=message.status != "published", risk=decision.risk_level)
+        return answer
+
+    def _help_html(self, *, held: bool, risk: RiskLevel) -> str:
+        """The same warm help a post at risk brings, for the writer alone."""
+        headers = dict(self.scope.get("headers", []))
+        cookies = self.scope.get("cookies", {})
+        country = country_for(cookies.get("hearth_country", ""), headers.get(b"accept-language", b"").decode())
+        context = {"held": held, "country": country, "plan": safety_plan_for(self.user), "chat": True}
+        return render_to_string("safety/includes/help_panel.html", {"safety_help": context})
+
+    @in_thread
+    def _react(self, content: dict[str, Any]) -> dict[str, Any]:
+        seq, kind = content.get("seq"), content.get("kind")
+        if not isinstance(seq, int) or isinstance(seq, bool) or not isinstance(kind, str):
+            return {"type": "error", "code": "bad_frame", "detail": "A reaction needs seq and kind."}
+        try:
+            message = access_message(self.user, self.room, seq)
+            added = toggle_reaction(self.user, message, kind=kind)
+        except Http404:
+            return {"type": "error", "code": "not_found", "detail": "That message isn't there any more."}
+        except ApplicationError as exc:
+            return {"type": "error", "code": exc.code, "detail": exc.message}
+        except PermissionDenied as exc:
+            return {"type": "error", "code": "forbidden", "detail": str(exc)}
+        return {"type": "reacted", "seq": seq, "kind": kind, "added": added}
+
+    async def _typing(self) -> None:
+        now = time.monotonic()
+        if now - self.last_typing < TYPING_EVERY_SECONDS:
+            return
+        self.last_typing = now
+        await self.channel_layer.group_send(
+            events.room_group(self.room.id),
+            {"type": "chat.typing", "room": self.room.id, "user_id": self.user.id, "name": self.user.username},
+        )
+
+    async def _announce_presence(self) -> None:
+        room_id = self.room.id
+        if await in_thread(presence.should_announce)(room_id):
+            # Later, once, for everything that changes in the meantime. Not tied to this socket's life.
+            asyncio.get_running_loop().create_task(self._announce_later(room_id))
+
+    async def _announce_later(self, room_id: int) -> None:
+        await asyncio.sleep(presence.ANNOUNCE_EVERY_SECONDS)
+        try:
+            state = await in_thread(presence.present)(room_id)
+            await self.channel_layer.group_send(
+                events.room_group(room_id), {"type": "chat.presence", "room": room_id, **state}
+            )
+        except Exception:  # presence is a nicety: never let it take anything down
+            logger.exception("Presence announcement failed for room %s", room_id)
+
+    # --- Events from the channel layer --------------------------------------------------------------------
+
+    def _mine(self, event: dict[str, Any]) -> dict[str, Any]:
+        return {**event["message"], "mine": event["author_id"] == self.user.id}
+
+    def _for_this_room(self, event: dict[str, Any]) -> bool:
+        return bool(event.get("room") == self.room.id and event.get("author_id") not in self.hidden)
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        if not self._for_this_room(event):
+            return
+        if not event["visible"] and event["author_id"] != self.user.id and not self.is_moderator:
+            return
+        await self.send_json({"type": "message", "message": self._mine(event)})
+
+    async def chat_update(self, event: dict[str, Any]) -> None:
+        if not self._for_this_room(event):
+            return
+        message = event["message"]
+        if event["visible"] or (not message["deleted"] and (event["author_id"] == self.user.id or self.is_moderator)):
+            await self.send_json({"type": "update", "message": self._mine(event)})
+        else:
+            await self.send_json({"type": "removed", "seq": message["seq"]})
+
+    async def chat_reactions(self, event: dict[str, Any]) -> None:
+        if event.get("room") != self.room.id:
+            return
+        frame: dict[str, Any] = {"type": "reactions", "seq": event["seq"], "counts": event["counts"]}
+        if event["actor_id"] == self.user.id:
+            frame["yours"] = {"kind": event["kind"], "added": event["added"]}
+        await self.send_json(frame)
+
+    async def chat_alert(self, event: dict[str, Any]) -> None:
+        if event.get("room") != self.room.id or not self.is_moderator:
+            return
+        await self.send_json(
+            {
+                "type": "alert",
+                "seq": event["seq"],
+                "risk": RiskLevel(event["risk"]).label,
+                "queue_url": reverse("moderation:item", args=[event["item"]]),
+            }
+        )
+
+    async def chat_typing(self, event: dict[str, Any]) -> None:
+        if event.get("room") != self.room.id or event["user_id"] == self.user.id or event["user_id"] in self.hidden:
+            return
+        await self.send_json({"type": "typing", "name": event["name"]})
+
+    async def chat_presence(self, event: dict[str, Any]) -> None:
+        if event.get("room") != self.room.id:
+            return
+        names = [p["name"] for p in event["people"] if p["id"] not in self.hidden]
+        await self.send_json({"type": "presence", "people": names, "count": event["count"]})
+
+    async def user_blocks(self, event: dict[str, Any]) -> None:
+        self.user.__dict__.pop("_hearth_hidden_authors", None)
+        self.hidden = await in_thread(hidden_author_ids)(self.user)
+
+    async def user_notification(self, event: dict[str, Any]) -> None:
+        await self.send_json({"type": "notification", "unread": event["unread"]})
+
+    @classmethod
+    async def encode_json(cls, content: dict[str, Any]) -> str:
+        return json.dumps(content, separators=(",", ":"))
