@@ -206,7 +206,15 @@ def profanity_probability(text: str) -> float:
 _WORD_RE = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|@\w+")
 _SENTENCE_END_RE = re.compile(r"[.!?\n]+")
 _POSSESSIVE_RE = re.compile(r"'s?$")
-_SELF_IDENTITY = frozenset({"i", "i'm", "im", "we", "we're", "us", "fellow", "am", "as", "myself"})
+# Up to three words before a group word ("I'm a proud…", "as an…", "being…"), or the word right
+# before it ("we women", "us autistics", "fellow…").
+_SELF_IDENTITY = frozenset({"i'm", "im", "am", "as", "being", "we're", "myself"})
+_SELF_BEFORE = frozenset({"we", "us", "our", "fellow", "i"})
+_GROUP_PRONOUNS = frozenset({"they", "them", "they're", "theyre", "these", "those", "em"})
+_PRONOUN_COPULAS = frozenset({"they're", "theyre"})
+_COPULAS = frozenset({"are", "is", "were", "was", "r", "be", "being", "become", "becomes", "remain"})
+# Words that, after "<group> are…", make a generalisation hostile.
+_TRAITS = frozenset({"essentialist", "dehumanising", "insult", "slur"})
 _FIRST = "first_person"
 _SECOND = "second_person"
 
@@ -227,6 +235,7 @@ class _Hit:
     category: str
     token: int  # index of the first token it covers
     sentence: int
+    last: int = -1  # index of the last token it covers (-1: same as token)
 
 
 class _Text:
@@ -243,6 +252,9 @@ class _Text:
             tokens.append(_Token(m.start(), m.end(), word, bisect_right(ends, m.start()), cats))
         self.tokens = tokens
         self.token_starts = [t.start for t in tokens]
+        self.sentence_first: dict[int, int] = {}  # sentence -> index of its first token
+        for i, token in enumerate(tokens):
+            self.sentence_first.setdefault(token.sentence, i)
         self._people: dict[int, list[tuple[int, str]]] = {}
         for i, token in enumerate(tokens):
             who = self._person(token)
@@ -255,7 +267,8 @@ class _Text:
         for category, regex in lexicon.phrases.items():
             for m in regex.finditer(text):
                 index = max(bisect_right(self.token_starts, m.start()) - 1, 0)
-                hit = _Hit(m.start(), m.end(), category, index, bisect_right(ends, m.start()))
+                last = max(bisect_right(self.token_starts, m.end() - 1) - 1, index)
+                hit = _Hit(m.start(), m.end(), category, index, bisect_right(ends, m.start()), last)
                 self.hits.setdefault(category, []).append(hit)
 
     def get(self, category: str) -> list[_Hit]:
@@ -312,22 +325,162 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return result
 
 
-def _group_statements(doc: _Text) -> list[_Hit]:
-    """Dehumanising or violent words near a mention of a group of people (not the writer's own group)."""
+def _self_identified(doc: _Text, index: int) -> bool:
+    """The writer names their own group: "I am (a proud)…", "as a…", "being…", "we…", "fellow…"."""
+    tokens = doc.tokens
+    if index > 0 and tokens[index - 1].word in _SELF_BEFORE:
+        return True
+    return any(tokens[j].word in _SELF_IDENTITY for j in range(max(index - 3, 0), index))
+
+
+def _group_subjects(doc: _Text) -> list[int]:
+    """Token indexes that stand for a group of people the writer is talking about (not their own).
+
+    A plural pronoun ("they", "them", "these"…) counts in a sentence that mentions such a group, or in
+    the sentence right after one ("X are… . They should…")."""
     groups = [
-        g
-        for g in doc.get("group")
-        if not any(doc.tokens[j].word in _SELF_IDENTITY for j in range(max(g.token - 3, 0), g.token))
+        g.token if g.last < 0 else g.last
+        for g in doc.get("group") + doc.get("slur")
+        if not _self_identified(doc, g.token)
     ]
     if not groups:
         return []
+    group_sentences = {doc.tokens[g].sentence for g in groups}
+    context = group_sentences | {s + 1 for s in group_sentences}
+    pronouns = [i for i, t in enumerate(doc.tokens) if t.word in _GROUP_PRONOUNS and t.sentence in context]
+    return sorted(set(groups) | set(pronouns))
+
+
+def _distanced(doc: _Text, a: int, b: int, *, next_sentence: bool = False) -> bool:
+    """True when tokens a and b are NOT one claim: they are in different sentences (unless
+    next_sentence and the later one's sentence directly follows), a negator stands between them (or,
+    when a == b, in the three words before), or a reporting verb or an open quotation mark comes
+    earlier in the later one's sentence ("they told me…", "he shouted that…")."""
+    tokens = doc.tokens
+    lo, hi = min(a, b), max(a, b)
+    sentence = tokens[hi].sentence
+    if tokens[lo].sentence != sentence and not (next_sentence and tokens[lo].sentence == sentence - 1):
+        return True
+    first = lo + 1 if lo < hi else max(hi - 3, 0)
+    if any("negator" in tokens[j].categories and tokens[j].sentence == sentence for j in range(first, hi)):
+        return True
+    if lo < hi and any("negator" in tokens[j].categories for j in range(lo + 1, hi)):
+        return True
+    if any("report" in tokens[k].categories for k in range(doc.sentence_first[sentence], hi)):
+        return True
+    start = doc.sentence_ends[sentence - 1] if sentence > 0 else 0
+    before = doc.text[start : tokens[hi].start]
+    return (before.count('"') + before.count("\u201c") + before.count("\u201d")) % 2 == 1
+
+
+def _medical(doc: _Text, hit: _Hit) -> bool:
+    """An illness word used literally ("getting cancer", "heart disease"), not as a metaphor for people."""
+    tokens = doc.tokens
+    if "illness_word" not in tokens[hit.token].categories:
+        return False
+    near = range(max(hit.token - 1, 0), min(hit.token + 2, len(tokens)))
+    return any("illness_context" in tokens[j].categories for j in near if j != hit.token)
+
+
+def _reported(doc: _Text, index: int) -> bool:
+    """The words at index are negated just before, or reported or quoted: "he said…", "they called us…"."""
+    return _distanced(doc, index, index)
+
+
+def _generalisations(doc: _Text, subjects: list[int]) -> list[_Hit]:
+    """ "<group> are (all, just…) <trait>": a trait word within four words after the verb."""
+    tokens = doc.tokens
     found: list[_Hit] = []
-    for hit in doc.get("dehumanising") + doc.get("violence"):
-        for g in groups:
-            if abs(g.token - hit.token) <= GROUP_WINDOW and g.token != hit.token:
+    for g in subjects:
+        if tokens[g].word in _PRONOUN_COPULAS:
+            verb: int | None = g
+        else:
+            verb = next((c for c in range(g + 1, min(g + 4, len(tokens))) if tokens[c].word in _COPULAS), None)
+        if verb is None:
+            continue
+        for p in range(verb + 1, min(verb + 5, len(tokens))):
+            if tokens[p].sentence != tokens[g].sentence or "negator" in tokens[p].categories:
+                break
+            if tokens[p].categories & _TRAITS and not _distanced(doc, g, p):
+                found.append(_Hit(tokens[p].start, tokens[p].end, "group", p, tokens[p].sentence))
+                break
+    return found
+
+
+def _near_group(doc: _Text, subjects: list[int]) -> list[_Hit]:
+    """Dehumanising, violent, eliminationist or subordinating language within GROUP_WINDOW words of
+    the group, in its sentence or the next."""
+    found: list[_Hit] = []
+    for category in ("dehumanising", "violence", "elimination", "subordination"):
+        for hit in doc.get(category):
+            if _medical(doc, hit):
+                continue
+            if any(
+                abs(g - hit.token) <= GROUP_WINDOW
+                and g != hit.token
+                and not _distanced(doc, g, hit.token, next_sentence=True)
+                for g in subjects
+            ):
+                found.append(hit)
+    return found
+
+
+def _hatred(doc: _Text, subjects: list[int]) -> list[_Hit]:
+    """ "I hate / can't stand / am sick of <group>" (group at most four words after, in the same
+    clause) and "<group> disgust me" (at most two words before)."""
+    found: list[_Hit] = []
+    for hit in doc.get("hostile_emotion"):
+        end = hit.last if hit.last >= 0 else hit.token
+        for g in subjects:
+            if g > hit.token:
+                if g - hit.token > 4 or any("clause_break" in doc.tokens[j].categories for j in range(end, g)):
+                    continue
+            elif not 0 < hit.token - g <= 2:
+                continue
+            if not _distanced(doc, g, hit.token):
                 found.append(hit)
                 break
     return found
+
+
+def _group_statements(doc: _Text) -> list[_Hit]:
+    """Hostile claims about a group of people (not the writer's own), in three shapes:
+
+    - a generalisation: "<group> are (all, just…) <negative trait>" (essentialist, dehumanising or
+      insulting word);
+    - dehumanising, violent, eliminationist ("deport", "get rid of") or subordinating ("are property",
+      "less than human", "don't deserve rights") language near the group;
+    - hatred aimed at the group: "I hate / can't stand / am sick of <group>", "<group> disgust me".
+    A negator between the two, a reporting verb ("they told me…", "people say…") or an open
+    quotation before them stops the match, so counter-speech and reports of abuse do not fire."""
+    subjects = _group_subjects(doc)
+    if not subjects:
+        return []
+    return _generalisations(doc, subjects) + _near_group(doc, subjects) + _hatred(doc, subjects)
+
+
+def _mask_praise(doc: _Text) -> str:
+    """The text with intensifiers that qualify praise ("fucking awesome", "so damn proud") blanked
+    out, so enthusiasm is not read as abuse. Other swear words, and any insult, are left in place."""
+    tokens = doc.tokens
+    spans = [
+        (t.start, t.end)
+        for i, t in enumerate(tokens)
+        if "intensifier" in t.categories
+        and any(
+            "positive" in tokens[j].categories and tokens[j].sentence == t.sentence
+            for j in range(max(i - 1, 0), min(i + 3, len(tokens)))
+        )
+    ]
+    if not spans:
+        return doc.text
+    parts, last = [], 0
+    for a, b in spans:
+        parts.append(doc.text[last:a])
+        parts.append(" " * (b - a))
+        last = b
+    parts.append(doc.text[last:])
+    return "".join(parts)
 
 
 @dataclass
@@ -357,7 +510,7 @@ def _threat_rules(doc: _Text, context: AnalysisContext, ev: Evidence) -> None:
         ev.fire("threat", "threat of violence or harm", threats, "threat")
         if context.is_reply or any(doc.addressee(h) in {"second", "mention"} for h in threats):
             ev.targeted = True
-    strong = doc.get("strong")
+    strong = [h for h in doc.get("strong") if not _reported(doc, h.token)]
     if strong:
         ev.fire("strong", "dehumanising language", strong, "insult")
 
@@ -407,9 +560,10 @@ def gather_evidence(text: str, *, context: AnalysisContext | None = None) -> Evi
     text = text[:MAX_CHARS]
     doc = _Text(text, res.lexicon, context.addressed)
     ev = Evidence(self_directed=bool(doc.get("self_pain")))
-    # The trained model, window by window.
+    # The trained model, window by window, with swearing used as praise masked out.
+    scored = _mask_praise(doc)
     for a, b in _windows(text):
-        ev.model_score = max(ev.model_score, res.model.probability(text[a:b]))
+        ev.model_score = max(ev.model_score, res.model.probability(scored[a:b]))
     ev.profanity_spans = [
         Span(t.start, t.end, "profanity", round(ev.model_score, 3))
         for t in doc.tokens
