@@ -16,4 +16,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# Static files straight from the apps, for the ASGI test server (Django's live_server serves them itself).
+WHITENOISE_USE_FINDERS = True
 HEARTH_QUICK_EXIT_URL = "https://neutral.example/weather"

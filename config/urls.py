@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/<str:pseudonym>/", accounts_views.MemberProfileView.as_view(), name="member-profile"),
     path("communities/", include("hearth.communities.urls")),
     path("moderation/", include("hearth.moderation.urls")),
+    path("chat/", include("hearth.chat.urls")),
     path("notifications/", include("hearth.notifications.urls")),
     path("on-call/", include("hearth.oncall.urls")),
     path("safety-plan/", include("hearth.wellbeing.urls")),

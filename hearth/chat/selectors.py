@@ -13,6 +13,7 @@ from hearth.chat.models import Message, MessageReaction, Room, RoomKind
 from hearth.communities.models import Community
 from hearth.forums.models import ContentStatus
 from hearth.permissions import AnyUser, is_room_moderator
+from hearth.safety.labels import label_resources
 
 HISTORY_PAGE = 50
 SYNC_BATCH = 200
@@ -53,6 +54,7 @@ def message_data(message: Message, *, reactions: dict[str, int]) -> dict[str, An
         "reply_to": reply_data,
         "topics": list(message.topics),
         "labels": list(message.labels),
+        "label_resources": label_resources(list(message.labels)),
         "status": message.status,
         "moderator_note": message.moderator_note,
         "deleted": message.deleted_at is not None,

@@ -85,3 +85,34 @@ def check_axe():
         assert not problems, f"axe violations on {label or page.url}:\n" + "\n".join(problems)
 
     return check
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """Hearth's ASGI application (HTTP and websockets) served by uvicorn in a thread, on a free port.
+
+    Django's live_server speaks WSGI only, so pages that open sockets are tested against this instead."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from config.asgi import application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("The test server did not start.")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
