@@ -79,7 +79,7 @@ def sessions_view(request: AuthedRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         check_schedule_session_permission(request.user, community)
-        assert form is not None
+        form = form or SessionForm(request.POST)
         outcome = submit_screened(
             form,
             lambda data: schedule_session(
@@ -104,7 +104,9 @@ def sessions_view(request: AuthedRequest, slug: str) -> HttpResponse:
     return render(request, "chat/sessions/index.html", context, status=status)
 
 
-def _room_context(request: AuthedRequest, room: Room, *, before: int | None, form: MessageForm | None) -> dict[str, Any]:
+def _room_context(
+    request: AuthedRequest, room: Room, *, before: int | None, form: MessageForm | None
+) -> dict[str, Any]:
     rows, more = messages_before(room, request.user, before=before)
     data = with_reactions(rows)
     for item, row in zip(data, rows, strict=True):
