@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from hearth.api.accounts import router as accounts_router
 from hearth.api.auth import MEMBER_AUTH
+from hearth.api.chat import router as chat_router
 from hearth.api.communities import router as communities_router
 from hearth.api.forums import router as forums_router
 from hearth.api.moderation import router as moderation_router
@@ -100,6 +101,7 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 api.add_router("", accounts_router, tags=["accounts"])
 api.add_router("", communities_router, tags=["communities"])
 api.add_router("", forums_router, tags=["forums"])
+api.add_router("", chat_router, tags=["chat"])
 api.add_router("", moderation_router, tags=["moderation"])
 api.add_router("", oncall_router, tags=["on call"])
 api.add_router("", wellbeing_router, tags=["wellbeing"])

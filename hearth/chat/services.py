@@ -61,6 +61,8 @@ def clean_message(body: str) -> str:
     body = body.strip()
     if not body:
         raise ApplicationError("Write something before sending.", code="body_empty")
+    if "\x00" in body:
+        raise ApplicationError("Messages can't contain NUL characters.", code="bad_text")
     if len(body) > MAX_MESSAGE:
         raise ApplicationError(
             f"Messages can be at most {MAX_MESSAGE:,} characters. Yours has {len(body):,}.", code="body_too_long"

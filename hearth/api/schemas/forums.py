@@ -15,6 +15,7 @@ from ninja import Field, Schema
 from hearth.accounts.models import SensitiveTopic, User
 from hearth.api.schemas.accounts import CommunityRefOut, MemberRefOut
 from hearth.api.schemas.common import NudgeCode, PageOut, Text
+from hearth.chat.models import Message
 from hearth.communities.models import Community
 from hearth.forums.models import Post, PostRevision, ReactionKind, Thread
 from hearth.forums.selectors import PostPage
@@ -130,7 +131,7 @@ class WriterHelpOut(Schema):
     has_safety_plan: bool = Field(description="Whether you wrote a safety plan; GET /me/safety-plan has it.")
 
     @classmethod
-    def for_post(cls, viewer: AnyUser, post: Post) -> WriterHelpOut | None:
+    def for_post(cls, viewer: AnyUser, post: Post | Message, *, noun: str = "post") -> WriterHelpOut | None:
         if not viewer.is_authenticated or post.author_id != viewer.id or post.risk_level == 0:
             return None
         country = all_countries().get(settings.HEARTH_DEFAULT_COUNTRY.upper()) or next(iter(all_countries().values()))
@@ -139,9 +140,9 @@ class WriterHelpOut(Schema):
             message=(
                 "Thank you for sharing this. You don't have to face it alone. "
                 + (
-                    "Your post is with a moderator, who will read it soon; only you can see it until then."
+                    f"Your {noun} is with a moderator, who will read it soon; only you can see it until then."
                     if held
-                    else "Your post is up, and a moderator may check in with you privately."
+                    else f"Your {noun} is up, and a moderator may check in with you privately."
                 )
             ),
             country=country.name,

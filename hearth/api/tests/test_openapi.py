@@ -6,6 +6,14 @@ from hearth.api.tests.helpers import get
 from hearth.api.tests.schema_check import schema
 
 OPERATIONS = {
+    ("get", "/api/v1/communities/{slug}/chat"),
+    ("get", "/api/v1/communities/{slug}/sessions"),
+    ("post", "/api/v1/communities/{slug}/sessions"),
+    ("get", "/api/v1/chat/rooms/{room_id}"),
+    ("get", "/api/v1/chat/rooms/{room_id}/messages"),
+    ("post", "/api/v1/chat/rooms/{room_id}/messages"),
+    ("post", "/api/v1/chat/rooms/{room_id}/messages/{seq}/reactions"),
+    ("delete", "/api/v1/chat/rooms/{room_id}/messages/{seq}"),
     ("post", "/api/v1/accounts/signup"),
     ("get", "/api/v1/accounts/pseudonym-suggestions"),
     ("get", "/api/v1/me"),
