@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hearth.oncall",
     "hearth.wellbeing",
     "hearth.chat",
+    "hearth.listeners",
     "hearth.api",
 ]
 
@@ -248,6 +249,7 @@ HEARTH_API_RATE_LIMITS = {
     "post": (env_int("RATE_POSTS_PER_HOUR", 60), 3600),
     "reaction": (env_int("RATE_REACTIONS_PER_MINUTE", 60), 60),
     "chat": (env_int("RATE_CHAT_MESSAGES_PER_MINUTE", 30), 60),
+    "support_request": (10, 3600),
     "token": (10, 3600),
     # Counted per network address (kept only as a keyed hash); browser sign-ups have allauth's own limit.
     "signup": (env_int("RATE_SIGNUPS_PER_HOUR", 20), 3600),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("communities/", include("hearth.communities.urls")),
     path("moderation/", include("hearth.moderation.urls")),
     path("chat/", include("hearth.chat.urls")),
+    path("listeners/", include("hearth.listeners.urls")),
     path("notifications/", include("hearth.notifications.urls")),
     path("on-call/", include("hearth.oncall.urls")),
     path("safety-plan/", include("hearth.wellbeing.urls")),

@@ -27,6 +27,7 @@ from hearth.accounts.models import ApiToken, User
 from hearth.chat.models import Message, Participant, ParticipantRole, Room, RoomKind
 from hearth.communities.models import Community, Invitation, JoinRequest, Membership, MembershipMode
 from hearth.forums.models import ContentStatus, Post, Thread
+from hearth.listeners.models import RequestStatus, SupportRequest
 from hearth.moderation.models import Sanction, SanctionKind
 
 RESTRICTIONS = (SanctionKind.MUTE, SanctionKind.SUSPENSION)
@@ -383,3 +384,23 @@ def check_react_message_permission(user: AnyUser, message: Message) -> None:
 def check_schedule_session_permission(user: AnyUser, community: Community) -> None:
     if not is_moderator(user, community):
         raise PermissionDenied("Only this community's moderators can schedule group sessions.")
+
+
+# --- 1:1 support requests -------------------------------------------------------------------------------
+# A request is the member's, its listener's, and the moderator's it was handed to. While it waits, listeners
+# may see it in order to accept it (they see the member's pseudonym and chosen topics, nothing else).
+
+
+def access_support_request(user: AnyUser, request_id: int) -> SupportRequest:
+    request = (
+        SupportRequest.objects.select_related("member", "listener", "room").filter(id=request_id).first()
+        if user.is_authenticated
+        else None
+    )
+    if request is None:
+        raise Http404(NOT_FOUND)
+    involved = user.id in (request.member_id, request.listener_id, request.handed_over_to_id)
+    waiting_for_listeners = request.status == RequestStatus.WAITING and bool(getattr(user, "is_listener", False))
+    if not (involved or waiting_for_listeners):
+        raise Http404(NOT_FOUND)
+    return request

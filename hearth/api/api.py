@@ -17,6 +17,7 @@ from hearth.api.auth import MEMBER_AUTH
 from hearth.api.chat import router as chat_router
 from hearth.api.communities import router as communities_router
 from hearth.api.forums import router as forums_router
+from hearth.api.listeners import router as listeners_router
 from hearth.api.moderation import router as moderation_router
 from hearth.api.oncall import router as oncall_router
 from hearth.api.wellbeing import router as wellbeing_router
@@ -102,6 +103,7 @@ api.add_router("", accounts_router, tags=["accounts"])
 api.add_router("", communities_router, tags=["communities"])
 api.add_router("", forums_router, tags=["forums"])
 api.add_router("", chat_router, tags=["chat"])
+api.add_router("", listeners_router, tags=["listeners"])
 api.add_router("", moderation_router, tags=["moderation"])
 api.add_router("", oncall_router, tags=["on call"])
 api.add_router("", wellbeing_router, tags=["wellbeing"])

@@ -321,6 +321,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         names = [p["name"] for p in event["people"] if p["id"] not in self.hidden]
         await self.send_json({"type": "presence", "people": names, "count": event["count"]})
 
+    async def chat_ended(self, event: dict[str, Any]) -> None:
+        if event.get("room") == self.room.id:
+            await self.send_json({"type": "ended"})
+
     async def user_blocks(self, event: dict[str, Any]) -> None:
         self.user.__dict__.pop("_hearth_hidden_authors", None)
         self.hidden = await in_thread(hidden_author_ids)(self.user)

@@ -65,3 +65,8 @@ def moderators_alerted(message: Message, *, item_id: int, risk_level: int) -> No
     """The room's moderators see at once that a message needs them, with a link to it in the queue."""
     event = {"type": "chat.alert", "room": message.room_id, "seq": message.seq, "item": item_id, "risk": risk_level}
     send_after_commit(moderators_group(message.room_id), event)
+
+
+def room_ended(room_id: int) -> None:
+    """A 1:1 chat ended: both screens close the message box."""
+    send_after_commit(room_group(room_id), {"type": "chat.ended", "room": room_id})

@@ -25,6 +25,8 @@ from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
 from hearth.forums.models import ReactionKind
 from hearth.forums.views import SAFETY_HELP_SESSION_KEY
+from hearth.listeners.forms import HandOverForm, RatingForm
+from hearth.listeners.models import SupportRequest
 from hearth.permissions import (
     access_community,
     access_message,
@@ -121,8 +123,15 @@ def _room_context(
         form = MessageForm(initial={"client_id": uuid.uuid4().hex, "reply_to": reply_to})
     state = presence.present(room.id)
     hidden = hidden_author_ids(request.user)
+    support = None
+    if room.kind == RoomKind.SUPPORT:
+        support = SupportRequest.objects.select_related("member", "listener").filter(room=room).first()
     return {
         "room": room,
+        "support": support,
+        "support_role": _support_role(request.user.id, support),
+        "hand_over_form": HandOverForm(),
+        "rating_form": RatingForm(),
         "community": room.community,
         "chat_messages": data,
         "earlier": data[0]["seq"] if more and data else None,
@@ -135,6 +144,14 @@ def _room_context(
         "reactions": ReactionKind.choices,
         "page_size": HISTORY_PAGE,
     }
+
+
+def _support_role(user_id: int, support: SupportRequest | None) -> str | None:
+    if support is None:
+        return None
+    if user_id == support.member_id:
+        return "member"
+    return "listener" if user_id == support.listener_id else "moderator"
 
 
 def _int(value: object) -> int | None:

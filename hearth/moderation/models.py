@@ -74,6 +74,7 @@ class ActionKind(models.TextChoices):
     LIFT_SANCTION = "lift_sanction", "Sanction lifted"
     REACH_OUT = "reach_out", "Reached out privately"
     EDIT = "edit", "Edited with a note"
+    HAND_OVER = "hand_over", "Support chat handed to a moderator"
     UPHOLD_APPEAL = "uphold_appeal", "Appeal: decision kept"
     OVERTURN_APPEAL = "overturn_appeal", "Appeal: decision changed"
 

@@ -6,6 +6,17 @@ from hearth.api.tests.helpers import get
 from hearth.api.tests.schema_check import schema
 
 OPERATIONS = {
+    ("post", "/api/v1/support/requests"),
+    ("get", "/api/v1/support/requests/current"),
+    ("post", "/api/v1/support/requests/{request_id}/cancel"),
+    ("post", "/api/v1/support/requests/{request_id}/accept"),
+    ("post", "/api/v1/support/requests/{request_id}/end"),
+    ("post", "/api/v1/support/requests/{request_id}/rating"),
+    ("post", "/api/v1/support/requests/{request_id}/hand-over"),
+    ("get", "/api/v1/listener/queue"),
+    ("put", "/api/v1/listener/availability"),
+    ("get", "/api/v1/listener/training"),
+    ("post", "/api/v1/listener/training/quiz"),
     ("get", "/api/v1/communities/{slug}/chat"),
     ("get", "/api/v1/communities/{slug}/sessions"),
     ("post", "/api/v1/communities/{slug}/sessions"),

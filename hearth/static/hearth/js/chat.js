@@ -264,6 +264,7 @@
       case "history": frame.messages.forEach(place); break;
       case "message": case "update": place(frame.message); break;
       case "removed": remove(frame.seq); break;
+      case "ended": stopped = true; window.location.replace(window.location.href); break;
       case "reactions": updateReactions(frame); break;
       case "ack": onAck(frame); break;
       case "nudge": delete pending[frame.client_id]; showNudge(frame, { body: form.querySelector("textarea").value, replyTo: replyTarget() }); break;
