@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,3 +51,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_list(name: str) -> list[Any]:
+    """A JSON list (empty when unset); anything else stops start-up with a clear message."""
+    raw = env_str(name)
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON list: {exc}") from exc
+    if not isinstance(value, list) or not all(isinstance(item, dict) and "urls" in item for item in value):
+        raise ImproperlyConfigured(f'{name} must be a JSON list of objects with "urls".')
+    return value

@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_json_list, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HEARTH_VAR_DIR", str(BASE_DIR / "var")))
@@ -237,6 +237,9 @@ HEARTH_QUICK_EXIT_URL = env_str("HEARTH_QUICK_EXIT_URL", "https://www.bbc.co.uk/
 HEARTH_PAGE_SIZE = env_int("HEARTH_PAGE_SIZE", 20)
 # Links in emails (on-call alerts) need the site's address: there is no request to take it from.
 HEARTH_SITE_URL = env_str("HEARTH_SITE_URL", "http://127.0.0.1:8000")
+# Audio and video calls: STUN/TURN servers for browsers behind NAT, as JSON in RTCPeerConnection's format,
+# e.g. [{"urls": "stun:stun.example.org:3478"}]. None are needed on a local network.
+HEARTH_ICE_SERVERS = env_json_list("HEARTH_ICE_SERVERS")
 # On call: minutes before an unacknowledged urgent alert goes to the backup, and the longest shift.
 HEARTH_ONCALL_ACK_MINUTES = env_int("HEARTH_ONCALL_ACK_MINUTES", 5)
 HEARTH_ONCALL_MAX_SHIFT_HOURS = env_int("HEARTH_ONCALL_MAX_SHIFT_HOURS", 12)

@@ -15,6 +15,7 @@ presence, alert (moderators only), notification, pong. Close codes: 4403 not all
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import time
@@ -29,7 +30,7 @@ from django.urls import reverse
 from hearth.accounts.blocks import hidden_author_ids
 from hearth.accounts.models import User
 from hearth.chat import events, presence
-from hearth.chat.models import Room
+from hearth.chat.models import Room, RoomKind
 from hearth.chat.selectors import messages_after, with_reactions
 from hearth.chat.services import send_message, toggle_reaction
 from hearth.core.errors import ApplicationError, RateLimited
@@ -41,6 +42,14 @@ from hearth.safety.services import NudgeRequired, parse_acknowledged, redact_own
 from hearth.wellbeing.selectors import safety_plan_for
 
 logger = logging.getLogger(__name__)
+
+CALL_ROOMS = (RoomKind.SUPPORT, RoomKind.SESSION)
+
+
+def peer_id(channel_name: str) -> str:
+    """An opaque name for one socket in a call: it says nothing about who the person is."""
+    return hashlib.sha256(channel_name.encode()).hexdigest()[:16]
+
 
 MAX_FRAME = 16 * 1024  # bytes; a message is at most 4,000 characters
 FRAMES_PER_10_SECONDS = 60
@@ -55,6 +64,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def connect(self) -> None:
         self.joined = False
+        self.in_call = False
+        self.peers: dict[str, str] = {}  # call peer id -> channel name, learned from their signals
         self.frame_times: list[float] = []
         self.last_typing = 0.0
         await self.accept()
@@ -103,6 +114,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def disconnect(self, code: int) -> None:
         if not getattr(self, "joined", False):
             return
+        if self.in_call:
+            await self._call({"action": "leave"})
         for group in self._groups():
             await self.channel_layer.group_discard(group, self.channel_name)
         await in_thread(presence.leave)(self.channel_name)
@@ -156,6 +169,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.send_json(await self._react(content))
         elif kind == "typing":
             await self._typing()
+        elif kind == "call":
+            await self._call(content)
         elif kind == "ping":
             await in_thread(presence.touch)(self.channel_name)
             await self.send_json({"type": "pong"})
@@ -239,6 +254,54 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         except PermissionDenied as exc:
             return {"type": "error", "code": "forbidden", "detail": str(exc)}
         return {"type": "reacted", "seq": seq, "kind": kind, "added": added}
+
+    # --- Calls: the socket carries WebRTC signalling between the people in a 1:1 chat or group session ------
+
+    async def _call(self, content: dict[str, Any]) -> None:
+        action = content.get("action")
+        if self.room.kind not in CALL_ROOMS or not self.room.is_open():
+            await self.send_json({"type": "error", "code": "no_calls", "detail": "Calls aren't available here."})
+            return
+        event = {
+            "type": "chat.call",
+            "room": self.room.id,
+            "action": action,
+            "from_channel": self.channel_name,
+            "user_id": self.user.id,
+            "name": self.user.username,
+        }
+        if action in ("join", "leave"):
+            self.in_call = action == "join"
+            await self.channel_layer.group_send(events.room_group(self.room.id), event)
+            return
+        target, data = self.peers.get(str(content.get("to"))), content.get("data")
+        valid = (
+            isinstance(data, dict)
+            and data.get("type") in ("offer", "answer")
+            and isinstance(data.get("sdp"), str)
+            and action == data.get("type")
+        )
+        if not valid:
+            await self.send_json({"type": "error", "code": "bad_frame", "detail": "A call signal needs to and data."})
+            return
+        if target is None:
+            await self.send_json({"type": "error", "code": "not_in_call", "detail": "That person has left the call."})
+            return
+        await self.channel_layer.send(target, {**event, "data": {"type": data["type"], "sdp": data["sdp"]}})
+
+    async def chat_call(self, event: dict[str, Any]) -> None:
+        sender = event["from_channel"]
+        if event.get("room") != self.room.id or sender == self.channel_name or event["user_id"] in self.hidden:
+            return
+        peer = peer_id(sender)
+        if event["action"] == "leave":
+            self.peers.pop(peer, None)
+        else:
+            self.peers[peer] = sender
+        frame = {"type": "call", "action": event["action"], "peer": peer, "name": event["name"]}
+        if "data" in event:
+            frame["data"] = event["data"]
+        await self.send_json(frame)
 
     async def _typing(self) -> None:
         now = time.monotonic()

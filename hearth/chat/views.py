@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hearth.accounts.blocks import hidden_author_ids
 from hearth.chat import presence
+from hearth.chat.consumers import CALL_ROOMS
 from hearth.chat.forms import MessageForm, SessionForm
 from hearth.chat.models import Room, RoomKind
 from hearth.chat.selectors import HISTORY_PAGE, community_sessions, messages_before, with_reactions
@@ -141,6 +144,8 @@ def _room_context(
         "present": [p["name"] for p in state["people"] if p["id"] not in hidden],
         "is_room_moderator": is_room_moderator(request.user, room),
         "is_open": room.is_open(),
+        "calls_allowed": room.kind in CALL_ROOMS and room.is_open() and before is None,
+        "ice_servers": json.dumps(settings.HEARTH_ICE_SERVERS),
         "reactions": ReactionKind.choices,
         "page_size": HISTORY_PAGE,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
@@ -29,7 +31,21 @@ def send_after_commit(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, event))
+    publish = async_to_sync(layer.group_send)
+
+    def send() -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            publish(group, event)
+            return
+        # Synchronous code on an event loop's own thread (only scripts and tests that drive a browser do this):
+        # async_to_sync refuses to run there, so a short-lived thread publishes instead.
+        worker = threading.Thread(target=publish, args=(group, event))
+        worker.start()
+        worker.join()
+
+    transaction.on_commit(send)
 
 
 def blocks_changed(user_id: int) -> None:

@@ -264,6 +264,7 @@
       case "history": frame.messages.forEach(place); break;
       case "message": case "update": place(frame.message); break;
       case "removed": remove(frame.seq); break;
+      case "call": if (window.hearthCall) window.hearthCall.onSignal(frame); break;
       case "ended": stopped = true; window.location.replace(window.location.href); break;
       case "reactions": updateReactions(frame); break;
       case "ack": onAck(frame); break;
@@ -358,6 +359,7 @@
   window.hearthChat = {
     stop: function () { stopped = true; clearInterval(pingTimer); if (socket) socket.close(); },
     lastSeq: function () { return lastSeq; },
+    send: function (frame) { if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame)); },
   };
   connect();
 })();
