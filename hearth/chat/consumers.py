@@ -281,7 +281,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             and isinstance(data.get("sdp"), str)
             and action == data.get("type")
         )
-        if not valid:
+        if not valid or not isinstance(data, dict):
             await self.send_json({"type": "error", "code": "bad_frame", "detail": "A call signal needs to and data."})
             return
         if target is None:
