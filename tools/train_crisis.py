@@ -287,7 +287,7 @@ def train_final(rows: list[Row], features: list[Features], cv: dict[str, list[fl
     models = Models(features, y, w)
     text, sentence = weights_of(models.text_vec, models.text), weights_of(models.sentence_vec, models.sentence)
     payload = {
-        "format": "hearth-crisis-lr/2",
+        "format": "hearth-crisis-lr/3",
         "trained": dt.datetime.now(tz=dt.UTC).date().isoformat(),
         "command": "python tools/train_crisis.py",
         "data": ["crisis_rallypoint/dev.csv (Apache-2.0)", "reddit_mh27/dev.csv (CC BY 4.0)"],

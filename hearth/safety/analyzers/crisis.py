@@ -459,7 +459,7 @@ _ADV: Final = (
     r"(?:(?:really|just|honestly|seriously|truly|literally|sometimes|often|still|actually|kind of|sort of|kinda|"
     r"almost|already|even|also|always|constantly|so|only|now|then|lately|secretly|genuinely|definitely|probably|"
     r"totally|badly|desperately|simply|fucking|freaking|frequently|occasionally|constantly|keep|kept|start|started|"
-    r"starting|begin|began|beginning) )*"
+    r"starting|begin|began|beginning|end up|wind up|ending up) )*"
 )
 # First-person subject, or none at the start of a clause ("feeling suicidal tonight").
 _I: Final = (
@@ -520,6 +520,14 @@ _NEWS: Final = re.compile(
     r"novel|episode|show|series|ptsd awareness|22 a day)\b"
 )
 
+# Advice to or about someone else at risk: talking to "you" or about getting someone help.
+_ADVICE: Final = re.compile(
+    r"\b(?:if you (?:are|feel|have|know|or someone)|reach out|call (?:the |a )?(?:hotline|lifeline|988|crisis line|"
+    r"veterans crisis line)|(?:you|they) (?:should|need to|can|could) (?:talk|call|reach|get help|seek)|"
+    r"(?:help|helping|support|supporting|check on|checking on) (?:him|her|them|a friend|a buddy|your|others|"
+    r"each other|someone)|warning signs|are you ok|you are not alone|stay strong|hang in there)\b"
+)
+
 
 # --------------------------------------------------------------------------------------------------------------
 # Risk statements
@@ -538,7 +546,9 @@ _KILL_SELF: Final = (
     r"(?:take|taking|end|ending) (?:my|my own) life(?! back| seriously| in my| into| for granted)|"
     r"commit(?:ting)? suicide|end(?:ing)? it all|end(?:ing)? things|"
     r"suicide|blow(?:ing)? my (?:brains|head) (?:out|off)|put(?:ting)? (?:a|this|the) bullet (?:in|through) my|"
-    r"eat(?:ing)? (?:my|a) (?:gun|bullet)|pull(?:ing)? the trigger|be(?:ing)? unalive"
+    r"eat(?:ing)? (?:my|a) (?:gun|bullet)|pull(?:ing)? the trigger|be(?:ing)? unalive|do(?:ing)? myself in|"
+    r"put(?:ting)? (?:me|myself) out of (?:my|this) misery|end(?:ing)? (?:my|this) (?:pain|suffering) (?:for good|"
+    r"forever|permanently)"
 )
 _METHOD: Final = (
     r"(?:(?:all|a bunch|a handful|bottle|bottles|box|enough|\d+) (?:of )?(?:my |the |these |those )?"
@@ -555,6 +565,24 @@ _METHOD: Final = (
     r"pistol|\d+) (?:to|at|in|against|into) my (?:head|temple|throat|mouth|brain|wrists?|chest))"
 )
 
+# Everyday phrases that stand for suicide when the text is about it ("I'm going to go through with it").
+_EUPHEMISM: Final = (
+    r"(?:go(?:ing)? through with it|get(?:ting)? it (?:all )?over with|finish(?:ing)? the job|do(?:ing)? myself in|"
+    r"tak(?:e|ing) matters into my own hands|check(?:ing)? out (?:early|for good|permanently)|"
+    r"(?:become|becoming|be) one of the (?:22|twenty two)|join(?:ing)? the (?:22|twenty two)|"
+    r"put(?:ting)? (?:me|myself) out of (?:my|this) misery)"
+)
+# A method pictured as an act on oneself ("walk into the sea", "a belt around my neck").
+_METHOD_ACT: Final = (
+    r"(?:(?:walk|walking|swim|swimming|wade|wading|drive|driving|run|running|step|stepping|turn|turning|swerve|"
+    r"swerving|jump|jumping) (?:out )?(?:into|in front of|off) (?:the |a |an |oncoming )?(?:water|sea|ocean|tide|lake|"
+    r"river|traffic|train|truck|bus|cliff|bridge|roof|building|overpass)|"
+    r"(?:drink|drinking|swallow|swallowing) (?:the |some |a bottle of )?(?:bleach|antifreeze|poison)|"
+    r"(?:belt|rope|cord|noose|wire|cable) (?:around|round) my (?:neck|throat)|"
+    r"(?:gun|barrel|pistol|muzzle|shotgun|rifle|revolver|45|9mm|glock) (?:to|at|in|against|into|under) my "
+    r"(?:head|temple|throat|mouth|chin))"
+)
+
 
 @dataclass(frozen=True)
 class _Pattern:
@@ -567,6 +595,15 @@ class _Pattern:
     # Tense handling: "thoughts" (present unless past-framed), "behaviour" (recent or past by time cues),
     # "self_harm", or "" (no tense handling).
     tense: str = ""
+    # The pattern only counts when the whole text is about suicide or self-harm (for euphemisms such as "go through
+    # with it", which are everyday phrases elsewhere).
+    needs_text_context: bool = False
+    # The pattern names no subject: it is someone else's when the clause names another person and not the writer.
+    no_other_agent: bool = False
+    # The pattern names no person at all ("self harm"): it counts only in a clause that mentions the writer.
+    needs_first_person: bool = False
+    # The pattern describes the writer's experience as over ("I have been there too"): always ideation_past.
+    past: bool = False
 
 
 def _p(signal: str, pattern: str, **kwargs: Any) -> _Pattern:
@@ -703,8 +740,8 @@ _PATTERNS: Final[tuple[_Pattern, ...]] = (
         _I + _ADV + r"(?:was|got|been|ended up) (?:hospitali[sz]ed|admitted|committed|sectioned|baker acted|"
         r"put (?:on|in) (?:suicide watch|a psych ward|the psych ward|a mental ward|the mental ward)|in (?:the |a )?"
         r"(?:psych ward|mental ward|mental hospital|psych hospital)|on suicide watch)"
-        r"(?: [a-z]+){0,4} (?:for|after|because) (?:trying|attempting|an attempt|overdosing|being suicidal|"
-        r"suicidal|a suicide|suicide|cutting|self harm)",
+        r"(?: [a-z]+){0,4} (?:for|after|because) (?:trying|attempting|an attempt|attempts|my attempts?|overdosing|"
+        r"being suicidal|suicidal|a suicide|suicide|cutting|self harm)",
         tense="behaviour",
     ),
     # --- active thoughts
@@ -741,7 +778,8 @@ _PATTERNS: Final[tuple[_Pattern, ...]] = (
         r"(?:how to |ways to |just )?(?:suicide|killing myself|kill myself|ending (?:it|it all|my life|things|"
         r"everything)|taking my (?:own )?life|offing myself|not being here|not being alive|being dead|"
         r"hanging myself|shooting myself|overdosing|doing it|jumping|(?:taking|swallowing) (?:all|a bunch|a handful|"
-        r"every one|the rest) (?:of )?(?:my |the )?(?:pills|tablets|meds|painkillers))",
+        r"every one|the rest) (?:of )?(?:my |the )?(?:pills|tablets|meds|painkillers)|"
+        r"(?:hurting|harming|cutting|injuring) myself|" + _EUPHEMISM + r"|" + _METHOD_ACT + r")",
         tense="thoughts",
     ),
     _p(
@@ -799,11 +837,135 @@ _PATTERNS: Final[tuple[_Pattern, ...]] = (
         r"everything|it all|this life|existing))",
         tense="thoughts",
     ),
+    # --- euphemisms and indirect statements (Suicide Risk Lexicon: passive ideation, burdensomeness, entrapment)
+    _p(
+        "intent",
+        _I + _ADV + r"(?:am going to|going to|am about to|will|am planning to|planning to|plan to|intend to|"
+        r"have decided to|decided to|am gonna|am ready to|am sure i am going to|know i will) " + _ADV + _EUPHEMISM,
+        needs_text_context=True,
+    ),
+    _p(
+        "active_thoughts",
+        r"\b(?:" + _METHOD_ACT + r"|suck(?:ing)? on (?:a |the |my )?(?:end of (?:a |the |my )?)?(?:shotgun|gun|barrel|"
+        r"pistol|rifle|revolver))",
+        tense="thoughts",
+        no_other_agent=True,
+    ),
+    _p(
+        "active_thoughts",
+        r"\b(?:easier|simpler|quicker|cheaper) (?:for me )?(?:to|if i) (?:just )?(?:go |would )?(?:"
+        + _KILL_SELF
+        + r"|end it|"
+        + _EUPHEMISM
+        + r")",
+        tense="thoughts",
+        no_other_agent=True,
+    ),
+    _p(
+        "active_thoughts",
+        r"\b(?:dying|death|suicide|killing myself|ending it|ending my life|taking my (?:own )?life) (?:is|has been|"
+        r"was) (?:always |constantly |never far |often |still )?(?:on|in|from) my mind",
+        tense="thoughts",
+    ),
+    _p(
+        "active_thoughts",
+        r"\bas (?:someone|a person|one|somebody|a (?:vet|veteran|soldier)) who (?:has |have |had |is |was )?(?:been )?"
+        r"(?:(?:deals?|dealt|dealing|struggles?|struggled|struggling|lives?|lived|living|suffers?|suffered|suffering|"
+        r"battles?|battled|battling|fights?|fought|fighting|copes?|coped|coping) with )?(?:suicidal(?: (?:thoughts|"
+        r"ideation|feelings|urges))?|(?:attempted|tried) suicide|survived (?:a |an |my )?(?:suicide )?attempt)",
+        tense="thoughts",
+        no_other_agent=False,
+    ),
+    _p(
+        "active_thoughts",
+        r"\b(?:those of us|many of us|most of us|some of us|all of us|us) (?:who|that) (?:have|had|are|were|get|"
+        r"got)(?: been)? (?:suicidal|(?:attempted|tried) suicide)",
+        tense="thoughts",
+    ),
+    _p(
+        "active_thoughts",
+        _I + _ADV + r"(?:act|acted|acting|almost acted|nearly acted) on (?:it|them|these thoughts|those thoughts|my "
+        r"thoughts|the urges?|my urges?|the thoughts)",
+        needs_text_context=True,
+        tense="thoughts",
+    ),
+    _p(
+        "wish_dead",
+        r"\b(?:want|wanted|wish|wished|pray|prayed|praying|hope|hoping|ask|asked|asking|beg|begged|begging) "
+        r"(?:for )?god to (?:just )?(?:take (?:me|my life)|let me die|end (?:it|my life))",
+        tense="thoughts",
+    ),
+    _p(
+        "wish_dead",
+        _I + _ADV + r"(?:do not|did not|can not|could not|no longer) (?:see|imagine|picture) (?:my life going on|"
+        r"(?:myself|me) (?:living|being alive|being here|alive|here) (?:much )?(?:longer|next year|in a year)|"
+        r"a future for (?:myself|me))",
+        self_negating=True,
+        tense="thoughts",
+    ),
+    _p(
+        "wish_dead",
+        r"\b(?:how (?:do|can|would) i (?:start |ever )?(?:want|wanting) to (?:live|be alive|stay alive)|i (?:wonder|"
+        r"am wondering|keep wondering|ask myself) (?:if|whether|why) i (?:should|even want to|want to) (?:keep "
+        r"living|keep going|go on|stay alive|live|be alive|bother living)|i (?:do not|did not) (?:deserve|think i "
+        r"deserve) to (?:live|be alive|be here)|"
+        r"(?:why|how) (?:did|do) i (?:get to )?(?:survive|keep living))",
+        self_negating=True,
+        tense="thoughts",
+    ),
+    _p(
+        "hopelessness",
+        r"\b(?:nobody|no one|not anybody|not anyone|anybody|anyone) (?:would|will) (?:even |really |ever )?(?:miss|"
+        r"notice|care about) me|would (?:anyone|anybody) (?:even |really )?(?:miss|notice|care about) me",
+        self_negating=True,
+    ),
+    _p(
+        "behaviour",
+        _I + _ADV + r"(?:came|come|got|get|have come|had come|was) (?:so |very |really |pretty )?close to (?:doing "
+        r"it|ending it|killing myself|suicide|taking my (?:own )?life|pulling the trigger|acting on (?:it|them)|"
+        r"going through with it|ending my life)",
+        tense="behaviour",
+    ),
+    _p(
+        "behaviour",
+        _I + _ADV + r"(?:have |had )?(?:almost |nearly )?(?:attempted(?: (?:once|twice|before|again|several times|"
+        r"many times|a few times|a couple (?:of )?times|more than once|multiple times))?|tried (?:once|twice|several "
+        r"times|a few times|a couple (?:of )?times|more than once|multiple times))"
+        r"(?= ?$| but| and| so| because| in \d)",
+        tense="behaviour",
+        needs_text_context=True,
+    ),
+    _p(
+        "behaviour",
+        _I + _ADV + r"(?:almost|nearly) (?:did it|went through with it|ended it|killed myself|took my (?:own )?life)",
+        tense="behaviour",
+        needs_text_context=True,
+    ),
+    _p(
+        "ideation_past",
+        _I + _ADV + r"(?:have been|been) (?:there|in that (?:place|spot|position)|to that (?:place|point)|"
+        r"down that (?:road|path))(?: (?:too|myself|before|as well))?",
+        needs_text_context=True,
+        past=True,
+    ),
+    _p(
+        "ideation_past",
+        r"\b(?:what|who|the only thing that|the only reason i did not|which) (?:kept|keeps|stopped|stops|saved) me "
+        r"(?:from )?(?:doing it|killing myself|ending it|going through with it|pulling the trigger|acting on it)",
+        needs_text_context=True,
+        past=True,
+    ),
+    _p(
+        "active_thoughts",
+        r"\bi know what it is like to (?:want to (?:die|kill myself|end it|not be here|not exist)|feel suicidal|be "
+        r"suicidal|think about (?:suicide|killing myself|ending it))",
+        past=True,
+    ),
     # --- self-harm
     _p(
         "self_harm",
-        _I + _ADV + r"(?:cut|cuts|cutting|burn|burned|burnt|burning|carve|carved|carving|scratch|scratched|"
-        r"scratching|hit|hitting|punch|punched|punching|bang|banged|banging|hurt|hurting|harm|harmed|harming|"
+        _I + _ADV + r"(?!scratch(?:ed|ing)? my head)(?:cut|cuts|cutting|burn|burned|burnt|burning|carve|carved|carving|"
+        r"scratch|scratched|scratching|hit|hitting|punch|punched|punching|bang|banged|banging|hurt|hurting|harm|harmed|harming|"
         r"injure|injured|injuring|bruise|bruised|bite|bit|biting|starve|starved|starving) " + _ADV + r"(?:myself|"
         r"my (?:arms?|wrists?|legs?|thighs?|skin|stomach|body|hips?|hands?|head))"
         r"(?! (?:at work|at the gym|playing|lifting|by accident|accidentally|running|shaving|cooking|on the|in the))",
@@ -813,16 +975,19 @@ _PATTERNS: Final[tuple[_Pattern, ...]] = (
         "self_harm",
         _I + _ADV + r"(?:self harm|self harmed|self harming|relapsed|relapse|self injure|self injured|"
         r"have self harmed|engage in self harm|struggle with self harm|struggled with self harm|"
-        r"have (?:a |an )?(?:self harm|cutting) (?:problem|addiction|habit))",
+        r"have (?:a |an )?(?:self harm|cutting) (?:problem|addiction|habit))"
+        r"(?! (?:is|was|are|can|could|has|had|among|rates?|awareness|and suicide|prevention|in (?:teens|young|"
+        r"children|adolescents|the)))",
         tense="self_harm",
         needs_context=True,
     ),
     _p(
         "self_harm",
         r"\bmy (?:self harm|cutting|cuts|scars|self harm scars|wounds|burns)\b|\b(?:urges?|want|wanting|need|"
-        r"needing|itching|craving) to (?:cut|self harm|hurt myself|harm myself|burn myself)|\bself harm(?:ing)?\b",
+        r"needing|itching|craving) to (?:cut|self harm|hurt myself|harm myself|burn myself)",
         tense="self_harm",
     ),
+    _p("self_harm", r"\bself harm(?:ing)?\b", tense="self_harm", needs_first_person=True),
     # --- hopelessness
     _p(
         "hopelessness",
@@ -851,6 +1016,13 @@ _CONTEXT: Final = re.compile(
     r"\b(?:suicide|suicidal|kill myself|killing myself|end my life|end it all|die|dying|dead|death|overdose|"
     r"self harm|cut myself|cutting|hurt myself|take my (?:own )?life|goodbye|not be here|pills|gun|rope|noose|"
     r"end it|do it|jump|trigger|bullet|live|living|alive|wrists?)\b"
+)
+# Texts about suicide or self-harm at all, for euphemisms that are everyday phrases elsewhere.
+_TEXT_CONTEXT: Final = re.compile(
+    r"\b(?:suicide|suicidal|suicides|kill myself|killing myself|kill themselves|end my life|ending my life|take my "
+    r"(?:own )?life|taking my (?:own )?life|self harm|overdose|overdosed|want to die|wanted to die|wish i was dead|"
+    r"better off dead|end it all|ending it all|(?:do|did) not want to (?:live|be alive|be here)|attempts?|"
+    r"attempted|the 22|twenty two a day|22 a day|ideation|ideations)\b"
 )
 _GENERIC_TERMS: Final = re.compile(
     r"\b(?:suicide|suicides|suicidal|kill (?:him|her)self|killed (?:him|her|them)sel(?:f|ves)|took (?:his|her|"
@@ -882,6 +1054,11 @@ def _framing(clause: _Clause, pattern: _Pattern, match: re.Match[str]) -> str:  
     subjectless = start == 0 and clause.offset - clause.sentence_offset <= 2 and not match.group().startswith("i ")
     if subjectless and _OTHER_SUBJECT.match(clause.previous_sentence):
         return "third_person"
+    if pattern.no_other_agent and not re.search(r"\bi\b", before) and set(before.split()) - _FILLER:
+        # Someone else is the subject ("the robber held a gun to my head").
+        return "third_person"
+    if pattern.needs_first_person and not _FIRST_PERSON.search(clause.text):
+        return "third_person"
     if not pattern.self_negating:
         if _NEGATORS.search(window) and not _NEGATION_EXCEPTIONS.search(window):
             return "negated"
@@ -899,7 +1076,11 @@ def _tense(clause: _Clause, pattern: _Pattern, matched: str, present_elsewhere: 
     if pattern.tense == "":
         return "present"
     sentence = clause.sentence
-    historical = bool(_HISTORICAL.search(clause.text))
+    clause_text = clause.text
+    if pattern.self_negating:
+        # "I don't want to live anymore" is present: "anymore" belongs to the statement, not to its time.
+        clause_text = re.sub(r"\b(?:any ?more|no longer|not anymore)\b", "", clause_text)
+    historical = bool(_HISTORICAL.search(clause_text))
     recent = bool(_RECENT.search(sentence))
     if pattern.tense == "behaviour":
         if recent and not historical:
@@ -909,8 +1090,8 @@ def _tense(clause: _Clause, pattern: _Pattern, matched: str, present_elsewhere: 
         return "recent" if present_elsewhere else "past"
     # Only the subject and verb decide ("I was suicidal" is past, "I wish I was dead" is not).
     head = " ".join(matched.split()[:3])
-    past_verb = bool(_PAST_VERB.search(head)) or bool(re.search(r"\bused to\b", clause.text))
-    if historical and not (recent and not re.search(r"\b(?:used to|years ago|when i was)\b", clause.text)):
+    past_verb = bool(_PAST_VERB.search(head)) or bool(re.search(r"\bused to\b", clause_text))
+    if historical and not (recent and not re.search(r"\b(?:used to|years ago|when i was)\b", clause_text)):
         return "past"
     if past_verb and not recent:
         return "past"
@@ -925,6 +1106,7 @@ class _Analysis:
     third_person_mentions: int
     recovery: bool
     norm: Normalised
+    about_suicide: bool = False  # the text mentions suicide, self-harm or wanting to die anywhere
 
 
 def _analyse(text: str) -> _Analysis:  # noqa: PLR0912 - one pass over clauses per kind of finding
@@ -933,10 +1115,11 @@ def _analyse(text: str) -> _Analysis:  # noqa: PLR0912 - one pass over clauses p
     norm = normalise(text)
     clauses = list(_clauses(norm.text))
     raw_hits: list[tuple[_Clause, _Pattern, re.Match[str]]] = []
+    text_context = bool(_TEXT_CONTEXT.search(norm.text))
     for clause in clauses:
         in_context = bool(_CONTEXT.search(clause.sentence))
         for pattern in _PATTERNS:
-            if pattern.needs_context and not in_context:
+            if (pattern.needs_context and not in_context) or (pattern.needs_text_context and not text_context):
                 continue
             for match in pattern.regex.finditer(clause.text):
                 raw_hits.append((clause, pattern, match))
@@ -953,7 +1136,9 @@ def _analyse(text: str) -> _Analysis:  # noqa: PLR0912 - one pass over clauses p
         signal = pattern.signal
         if not framing:
             tense = _tense(clause, pattern, match.group(), present_thoughts)
-            if pattern.tense == "behaviour":
+            if pattern.past:
+                signal = "ideation_past"
+            elif pattern.tense == "behaviour":
                 signal = "behaviour_recent" if tense == "recent" else "behaviour_past"
             elif pattern.tense == "thoughts" and tense == "past":
                 signal = "ideation_past"
@@ -1005,6 +1190,7 @@ def _analyse(text: str) -> _Analysis:  # noqa: PLR0912 - one pass over clauses p
         third,
         bool(_RECOVERY.search(norm.text)),
         norm,
+        text_context,
     )
 
 
@@ -1033,7 +1219,7 @@ def _ngrams(words: list[str]) -> Iterator[str]:
             yield f"{word} {words[i + 1]}"
 
 
-def _features_from(analysis: _Analysis, lexicon: _Lexicon) -> _Features:  # noqa: PLR0912 - one pass per clause
+def _features_from(analysis: _Analysis, lexicon: _Lexicon) -> _Features:  # noqa: PLR0912, PLR0915 - one pass per clause
     """Text-level features (rule signals and framings, lexicon constructs split by framing) and, per sentence,
     the sentence model's features (negation-marked word n-grams and person-scoped lexicon constructs)."""
     features: dict[str, float] = {}
@@ -1062,12 +1248,18 @@ def _features_from(analysis: _Analysis, lexicon: _Lexicon) -> _Features:  # noqa
     hit_starts = [h.start for h in analysis.hits]
     sentences: dict[int, dict[str, float]] = {}
     risk_sentences: set[int] = set()
-    for clause in _clauses(analysis.norm.text):
+    norm_text = analysis.norm.text
+    # Means and despair words in a text that never mentions suicide (a gun review, a hard week) are a different
+    # feature from the same words in a text about suicide.
+    context = "" if analysis.about_suicide else "x"
+    for clause in _clauses(norm_text):
         clause_words = [w for w in clause.text.split(" ") if w]
         sentence = sentences.setdefault(clause.sentence_offset, {})
         for gram in _ngrams(_mark_negation(clause_words)):
             sentence[f"w:{gram}"] = 1.0
         frame = _clause_frame(clause.text)
+        end = clause.sentence_offset + len(clause.sentence)
+        question = norm_text[end : end + 1] == "?"
         risky = bool(_GENERIC_TERMS.search(clause.text)) or any(
             clause.offset <= s < clause.offset + len(clause.text) for s in hit_starts
         )
@@ -1078,17 +1270,27 @@ def _features_from(analysis: _Analysis, lexicon: _Lexicon) -> _Features:  # noqa
                     sentence[f"lx:{construct}"] = 1.0
                 continue
             risky = True
-            scope = _term_scope(clause_words, i, n)
+            scope = _term_scope(clause_words, i, n) + context
             for construct in constructs:
                 _add(features, f"lxf:{construct}:{frame}")
                 _add(features, f"lxa:{construct}:{scope}")
-                sentence[f"lxa:{construct}:{scope.rstrip('h')}"] = 1.0
+                sentence[f"lxa:{construct}:{scope.replace('h', '')}"] = 1.0
             _add(features, f"ag:{scope}")
-            sentence[f"ag:{scope.rstrip('h')}"] = 1.0
+            sentence[f"ag:{scope.replace('h', '')}"] = 1.0
         if risky:
             risk_sentences.add(clause.sentence_offset)
             _add(features, f"riskclause:{frame}")
+            if question:
+                # Asking about suicide ("is it normal to...?", "how do I help him?") rather than stating it.
+                _add(features, f"riskquestion:{frame}")
+                sentence["riskquestion"] = 1.0
 
+    news = len(_NEWS.findall(norm_text))
+    if news:
+        features["informational_terms"] = float(news)
+    advice = len(_ADVICE.findall(norm_text))
+    if advice:
+        features["advice_terms"] = float(advice)
     for name in list(features):
         if not name.startswith("signal:"):
             features[name] = math.log1p(features[name])
@@ -1187,6 +1389,14 @@ def _term_scope(words: list[str], i: int, n: int) -> str:
     return agent + ("n" if negated else "") + ("p" if past else "") + ("h" if hypothetical else "")
 
 
+# Words that can stand before a subjectless risk phrase without naming anyone ("it would be easier to ...").
+_FILLER: Final = frozenset(
+    {
+        "it", "that", "this", "would", "will", "could", "be", "is", "was", "just", "maybe", "sometimes", "seems",
+        "feels", "like", "so", "much", "a", "lot", "way", "honestly", "really", "and", "then", "now", "even",
+        "probably", "definitely", "some", "nights", "days", "often", "still", "to", "or",
+    }
+)  # fmt: skip
 _SCOPE_NEGATORS: Final = frozenset({"not", "never", "no", "nor", "without"})
 _SCOPE_ENDS: Final = frozenset({".", ",", "!", "?", ";", ":", "but", "\n", "|", "however", "because"})
 

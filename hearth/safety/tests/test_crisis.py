@@ -271,3 +271,44 @@ def test_sentence_model_sees_risk_in_one_sentence_of_a_long_post() -> None:
     filler = "We drove to the coast for the weekend and the weather was good. " * 20
     text = filler + "Honestly I don't see the point of going on and I think about ending it every night."
     assert assess_crisis(text).level >= RiskLevel.LOW
+
+
+@pytest.mark.parametrize(
+    ("text", "signal"),
+    [
+        ("I have been thinking about suicide for weeks and I am going to go through with it", "intent"),
+        ("I just don't want to be here anymore.", "wish_dead"),
+        ("I can't imagine myself being alive much longer", "wish_dead"),
+        ("Some nights I picture a rope around my neck", "active_thoughts"),
+        ("It would be easier to just end it all", "active_thoughts"),
+        ("As someone who has struggled with suicidal thoughts, this post helps", "active_thoughts"),
+        ("Honestly nobody would miss me", "hopelessness"),
+        ("I was hospitalised twice for attempts", "behaviour_past"),
+        ("I came close to ending it last month", "behaviour_recent"),
+        ("I know what it is like to want to die", "ideation_past"),
+        ("I've been there too. Suicidal thoughts lie to you.", "ideation_past"),
+    ],
+)
+def test_euphemisms_and_indirect_first_person_statements_are_caught(text: str, signal: str) -> None:
+    result = assess_crisis(text)
+    assert signal in result.signals
+    assert result.level >= RiskLevel.LOW
+
+
+def test_not_wanting_to_be_here_anymore_is_present_not_past() -> None:
+    assert "ideation_past" not in assess_crisis("I don't want to live anymore").signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The venue is booked and we are going to go through with it.",
+        "The robber held a gun to my head and took my wallet",
+        "He thinks it would be easier to just end it all",
+        "Self harm is common among teenagers.",
+        "I scratched my head at the instructions",
+        "I have been there twice and the food is great",
+    ],
+)
+def test_euphemisms_without_suicide_context_or_for_someone_else_give_no_signal(text: str) -> None:
+    assert assess_crisis(text).signals == ()
