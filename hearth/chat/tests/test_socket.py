@@ -390,3 +390,77 @@ class TestBadInput:
 
         answer = run(scenario)
         assert answer["code"] == "forbidden" and "paused" in answer["detail"]
+
+
+class TestCalls:
+    @pytest.fixture
+    def support_room(self, member, other_member):
+        room = Room.objects.create(kind=RoomKind.SUPPORT, title="Support chat")
+        Participant.objects.create(room=room, user=member, role=ParticipantRole.MEMBER)
+        Participant.objects.create(room=room, user=other_member, role=ParticipantRole.LISTENER)
+        return room
+
+    def test_signals_reach_only_the_peer_they_are_for_with_opaque_ids(self, member, other_member, support_room):
+        async def scenario():
+            alice, bob = await connect(member, support_room), await connect(other_member, support_room)
+            await alice.send({"type": "call", "action": "join"})
+            joined = await bob.receive_type("call")
+            await bob.send({"type": "call", "action": "join"})
+            await alice.receive_type("call")
+            offer = {"type": "offer", "sdp": "v=0 fake offer"}
+            await bob.send({"type": "call", "action": "offer", "to": joined["peer"], "data": offer})
+            got = await alice.receive_type("call")
+            await bob.send({"type": "call", "action": "answer", "to": "not-a-peer", "data": offer | {"type": "answer"}})
+            missing = await bob.receive_type("error")
+            await alice.close()
+            left = await bob.receive_type("call")
+            await bob.close()
+            return joined, got, missing, left
+
+        joined, got, missing, left = run(scenario)
+        assert joined["action"] == "join" and joined["name"] == member.username
+        assert len(joined["peer"]) == 16 and "user" not in json.dumps(joined) and "channel" not in json.dumps(joined)
+        assert got["action"] == "offer" and got["data"] == {"type": "offer", "sdp": "v=0 fake offer"}
+        assert missing["code"] == "not_in_call"
+        assert left["action"] == "leave", "closing the socket leaves the call"
+
+    def test_there_are_no_calls_in_a_community_lobby(self, member, lobby):
+        async def scenario():
+            alice = await connect(member, lobby)
+            await alice.send({"type": "call", "action": "join"})
+            error = await alice.receive_type("error")
+            await alice.close()
+            return error
+
+        assert run(scenario)["code"] == "no_calls"
+
+    def test_a_blocked_person_never_hears_of_the_blockers_call(self, member, other_member, support_room):
+        block_member(member, other_member)
+
+        async def scenario():
+            alice, bob = await connect(member, support_room), await connect(other_member, support_room)
+            await bob.send({"type": "call", "action": "join"})
+            quiet = await alice.nothing_more()
+            await alice.close()
+            await bob.close()
+            return quiet
+
+        assert run(scenario)
+
+    @pytest.mark.parametrize(
+        "frame",
+        [
+            {"type": "call", "action": "offer", "to": "x", "data": "sdp"},
+            {"type": "call", "action": "offer", "to": "x", "data": {"type": "answer", "sdp": "v=0"}},
+            {"type": "call", "action": "offer", "to": "x", "data": {"type": "offer", "sdp": 5}},
+        ],
+    )
+    def test_malformed_signals_get_an_error(self, member, support_room, frame):
+        async def scenario():
+            alice = await connect(member, support_room)
+            await alice.send(frame)
+            error = await alice.receive_type("error")
+            await alice.close()
+            return error
+
+        assert run(scenario)["code"] == "bad_frame"
