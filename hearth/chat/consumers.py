@@ -56,6 +56,40 @@ FRAMES_PER_10_SECONDS = 60
 TYPING_EVERY_SECONDS = 2.0
 
 
+def notification_frame(event: dict[str, Any]) -> dict[str, Any]:
+    return {k: event[k] for k in ("unread", "title", "url", "urgent")} | {"type": "notification"}
+
+
+class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    """Every signed-in page listens here: the unread count stays current, and urgent alerts (on call, a chat
+    handed over, a listener found) appear at once. It only receives; anything sent to it closes it."""
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        user = getattr(user, "_wrapped", user)
+        if user is None or not user.is_authenticated or not user.is_active:
+            await self.close(code=4403)
+            return
+        self.group = user_group(user.id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self.close(code=4400)
+
+    async def user_notification(self, event: dict[str, Any]) -> None:
+        await self.send_json(notification_frame(event))
+
+    # Events for chat sockets reach every socket of the person; this one ignores them.
+    async def chat_message(self, event: dict[str, Any]) -> None: ...
+    async def chat_update(self, event: dict[str, Any]) -> None: ...
+    async def user_blocks(self, event: dict[str, Any]) -> None: ...
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     user: User
     room: Room
@@ -393,7 +427,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.hidden = await in_thread(hidden_author_ids)(self.user)
 
     async def user_notification(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "notification", "unread": event["unread"]})
+        await self.send_json(notification_frame(event))
 
     @classmethod
     async def encode_json(cls, content: dict[str, Any]) -> str:

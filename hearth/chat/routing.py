@@ -1,5 +1,8 @@
 from django.urls import path
 
-from hearth.chat.consumers import ChatConsumer
+from hearth.chat.consumers import ChatConsumer, NotificationConsumer
 
-websocket_urlpatterns = [path("ws/chat/<int:room_id>/", ChatConsumer.as_asgi())]
+websocket_urlpatterns = [
+    path("ws/chat/<int:room_id>/", ChatConsumer.as_asgi()),
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+]

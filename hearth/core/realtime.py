@@ -53,5 +53,8 @@ def blocks_changed(user_id: int) -> None:
     send_after_commit(user_group(user_id), {"type": "user.blocks"})
 
 
-def notification_sent(user_id: int, *, unread: int) -> None:
-    send_after_commit(user_group(user_id), {"type": "user.notification", "unread": unread})
+def notification_sent(user_id: int, *, unread: int, title: str, url: str, urgent: bool) -> None:
+    """Open pages update the unread count; urgent ones (on call) also show the title. Titles are Hearth's own
+    words, never a member's text."""
+    event = {"type": "user.notification", "unread": unread, "title": title, "url": url, "urgent": urgent}
+    send_after_commit(user_group(user_id), event)

@@ -9,28 +9,16 @@ from playwright.sync_api import expect
 from hearth.core.testing.factories import UserFactory
 from hearth.listeners.services import accept_request, request_listener
 from hearth.listeners.tests.conftest import make_listener
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.test_forum_flow import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MEDIA_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 REMOTE_VIDEO = """() => {
   const peers = Object.values((window.hearthCall || {}).peers || {});
   return peers.length === 1 && peers[0].pc.connectionState === "connected"
     && peers[0].pc.getReceivers().some(r => r.track && r.track.kind === "video" && r.track.readyState === "live"
        && !r.track.muted);
 }"""
-
-
-@pytest.fixture
-def media_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *MEDIA_ARGS])
-        yield browser
-        browser.close()
 
 
 def test_a_support_chat_becomes_a_video_call_with_video_both_ways(asgi_server, media_browser, check_axe):

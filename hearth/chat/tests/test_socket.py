@@ -464,3 +464,27 @@ class TestCalls:
             return error
 
         assert run(scenario)["code"] == "bad_frame"
+
+
+class TestNotifications:
+    def test_urgent_notifications_reach_every_open_page_at_once(self, member, moderator):
+        from config.asgi import application
+        from hearth.chat.tests.helpers import ORIGIN, session_cookie
+        from hearth.notifications.services import notify
+
+        async def scenario():
+            cookie = await sync_to_async(session_cookie)(moderator)
+            headers = [(b"origin", ORIGIN), (b"cookie", f"sessionid={cookie}".encode())]
+            socket = WebsocketCommunicator(application, "/ws/notifications/", headers=headers)
+            assert (await socket.connect())[0]
+            await sync_to_async(notify)(moderator, kind="oncall_primary", title="Urgent: high risk", url="/moderation/")
+            frame = await socket.receive_json_from(timeout=3)
+            await socket.disconnect()
+            anonymous = WebsocketCommunicator(application, "/ws/notifications/", headers=[(b"origin", ORIGIN)])
+            refused = await anonymous.connect()
+            return frame, refused
+
+        frame, refused = run(scenario)
+        assert frame == {"type": "notification", "unread": 1, "title": "Urgent: high risk", "url": "/moderation/",
+                         "urgent": True}  # fmt: skip
+        assert refused[0] is False
