@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from hearth.accounts.models import SensitiveTopic, User
 from hearth.accounts.services import sign_up
@@ -36,6 +37,8 @@ from hearth.core.errors import RateLimited
 from hearth.forums.models import Post, ReactionKind, Thread
 from hearth.forums.services import add_reaction, add_reply, create_thread
 from hearth.lib.markdown import render_markdown
+from hearth.listeners import training
+from hearth.listeners.models import Language, ListenerProfile, ListenerStatus, TrainingProgress
 
 # Documented in README.md. Only ever used for local demo accounts: see `--with-demo-accounts`.
 DEMO_PASSWORD = "hearth-demo-password"  # noqa: S105
@@ -542,6 +545,7 @@ class Command(BaseCommand):
                     accounts = self.ensure_accounts()
                     self.ensure_memberships(accounts, communities)
                     threads = self.ensure_threads(accounts, communities)
+                    self.ensure_listeners(accounts)
         except RateLimited as exc:
             raise CommandError(f"Demo content hit a rate limit, so nothing was added: {exc.message}") from exc
 
@@ -597,6 +601,20 @@ class Command(BaseCommand):
                     user.save(update_fields=["is_global_moderator", "is_listener"])
             accounts[spec.pseudonym] = user
         return accounts
+
+    def ensure_listeners(self, accounts: dict[str, User]) -> None:
+        """Demo listeners have passed the training (as if today) and are available for 1:1 chats."""
+        for spec in ACCOUNTS:
+            if not spec.is_listener:
+                continue
+            user = accounts[spec.pseudonym]
+            TrainingProgress.objects.get_or_create(
+                user=user,
+                defaults={"passed_at": timezone.now(), "lessons_read": [lesson.slug for lesson in training.LESSONS]},
+            )
+            ListenerProfile.objects.get_or_create(
+                user=user, defaults={"status": ListenerStatus.AVAILABLE, "languages": [Language.EN]}
+            )
 
     def ensure_memberships(self, accounts: dict[str, User], communities: dict[str, Community]) -> None:
         moderator = accounts[GLOBAL_MODERATOR]
