@@ -10,6 +10,7 @@ from hearth.communities.models import MembershipMode, MembershipRole
 from hearth.communities.services import join_community
 from hearth.core.testing.factories import CommunityFactory, UserFactory, make_member, make_thread, opening_post
 from hearth.forums.services import add_reaction, edit_post
+from hearth.listeners.training import LESSONS
 
 from .test_forum_flow import sign_in
 
@@ -55,6 +56,13 @@ def test_member_pages_pass_axe_in_every_theme(live_server, new_page, check_axe, 
         "/safety-plan/",
         "/moderation/decisions/",
         f"/moderation/report/post/{post_id}/",
+        "/chat/",
+        "/chat/communities/carers/",
+        "/chat/communities/carers/sessions/",
+        "/listeners/",
+        "/listeners/training/",
+        f"/listeners/training/{LESSONS[0].slug}/",
+        "/listeners/training/quiz/",
     ]:
         page.goto(base + path)
         expect(page.locator("html")).to_have_attribute("data-theme", theme)
@@ -76,7 +84,7 @@ def test_member_pages_pass_axe_in_every_theme(live_server, new_page, check_axe, 
     moderator_page.goto(base + "/communities/trauma/manage/")
     expect(moderator_page.get_by_text("PatientLark5")).to_be_visible()
     check_axe(moderator_page, label="manage members")
-    for path in ["/moderation/", "/on-call/"]:
+    for path in ["/moderation/", "/on-call/", "/chat/communities/trauma/sessions/"]:
         moderator_page.goto(base + path)
         check_axe(moderator_page, label=path)
 
