@@ -96,8 +96,11 @@ run: $(RUN_STAMP) $(STATIC_STAMP)
 	@echo "Hearth is running at http://127.0.0.1:$${PORT:-8000}/ (Ctrl-C stops it)."
 	@# The on-call sweep runs beside the server, so an unacknowledged urgent alert reaches the backup (docs/oncall.md).
 	$(MANAGE) run_escalations --loop 30 & \
-	exec $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port "$${PORT:-8000}" --lifespan off --no-access-log
+	exec $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port "$${PORT:-8000}" --lifespan off --no-access-log \
+		--ws-per-message-deflate false
 
+# Chat frames are small: compressing each one for each socket costs more CPU than the bytes it saves
+# (docs/performance.md), so websocket compression is off.
 serve: export DEBUG := false
 serve: $(RUN_STAMP)
 	@if [ -z "$${SECRET_KEY:-}$${SECRET_KEY_FILE:-}" ]; then \
@@ -110,7 +113,7 @@ serve: $(RUN_STAMP)
 	$(MANAGE) run_escalations --loop 30 & \
 	exec $(BIN)/uvicorn config.asgi:application --host "$${HOST:-127.0.0.1}" --port "$${PORT:-8000}" \
 		--workers "$${WEB_CONCURRENCY:-4}" --proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-		--lifespan off --no-server-header --no-access-log
+		--lifespan off --no-server-header --no-access-log --ws-per-message-deflate false
 
 migrate: $(RUN_STAMP)
 	@mkdir -p $(VAR_DIR)

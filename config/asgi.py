@@ -10,6 +10,10 @@ django_application = get_asgi_application()
 
 from hearth.chat.auth import websocket_auth  # noqa: E402
 from hearth.chat.routing import websocket_urlpatterns  # noqa: E402
+from hearth.safety.pipeline import analyze  # noqa: E402
+
+# Load the safety models now, not in the first person's request (it takes a few seconds).
+analyze("Hello, everyone.")
 
 application = ProtocolTypeRouter(
     {"http": django_application, "websocket": websocket_auth(URLRouter(websocket_urlpatterns))}

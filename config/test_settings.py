@@ -19,3 +19,6 @@ WHITENOISE_AUTOREFRESH = True
 # Static files straight from the apps, for the ASGI test server (Django's live_server serves them itself).
 WHITENOISE_USE_FINDERS = True
 HEARTH_QUICK_EXIT_URL = "https://neutral.example/weather"
+# Threads in tests (the ASGI test server, socket tests) must not keep connections to the test database, which
+# is dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

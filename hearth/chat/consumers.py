@@ -21,6 +21,7 @@ import logging
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -30,6 +31,7 @@ from django.urls import reverse
 from hearth.accounts.blocks import hidden_author_ids
 from hearth.accounts.models import User
 from hearth.chat import events, presence
+from hearth.chat.hub import hub_for, room_group
 from hearth.chat.models import Room, RoomKind
 from hearth.chat.selectors import messages_after, with_reactions
 from hearth.chat.services import send_message, toggle_reaction
@@ -51,6 +53,7 @@ def peer_id(channel_name: str) -> str:
     return hashlib.sha256(channel_name.encode()).hexdigest()[:16]
 
 
+OUTBOX_LIMIT = 500  # room events waiting for one slow socket before it is closed to catch up
 MAX_FRAME = 16 * 1024  # bytes; a message is at most 4,000 characters
 FRAMES_PER_10_SECONDS = 60
 TYPING_EVERY_SECONDS = 2.0
@@ -63,6 +66,11 @@ def notification_frame(event: dict[str, Any]) -> dict[str, Any]:
 class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     """Every signed-in page listens here: the unread count stays current, and urgent alerts (on call, a chat
     handed over, a listener found) appear at once. It only receives; anything sent to it closes it."""
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is not None:
+            await handler(message)
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -84,10 +92,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def user_notification(self, event: dict[str, Any]) -> None:
         await self.send_json(notification_frame(event))
 
-    # Events for chat sockets reach every socket of the person; this one ignores them.
-    async def chat_message(self, event: dict[str, Any]) -> None: ...
-    async def chat_update(self, event: dict[str, Any]) -> None: ...
-    async def user_blocks(self, event: dict[str, Any]) -> None: ...
+    # Events for chat sockets reach every socket of the person too: `dispatch` ignores those it has no handler for.
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
@@ -99,6 +104,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         self.joined = False
         self.in_call = False
+        self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
+        self.overflowed = False
         self.peers: dict[str, str] = {}  # call peer id -> channel name, learned from their signals
         self.frame_times: list[float] = []
         self.last_typing = 0.0
@@ -115,13 +122,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self._refuse("This chat isn't open to you.")
             return
         self.joined = True
+        self.writer = asyncio.get_running_loop().create_task(self._write())
+        await hub_for(self.channel_layer).join(self.room.id, self)
         for group in self._groups():
             await self.channel_layer.group_add(group, self.channel_name)
+        # Read after subscribing: every message after this number reaches this socket live.
+        last_seq = await in_thread(self._last_seq)()
         await self.send_json(
             {
                 "type": "welcome",
                 "room": self.room.id,
-                "last_seq": self.room.last_seq,
+                "last_seq": last_seq,
                 "you": self.user.username,
                 "moderator": self.is_moderator,
             }
@@ -135,8 +146,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.hidden = hidden_author_ids(self.user)
         presence.arrive(self.room, self.user, self.channel_name)
 
+    def _last_seq(self) -> int:
+        return int(Room.objects.filter(id=self.room.id).values_list("last_seq", flat=True).get())
+
     def _groups(self) -> list[str]:
-        groups = [events.room_group(self.room.id), user_group(self.user.id)]
+        """Channel-layer groups this socket joins itself (few events). Room events come through the hub."""
+        groups = [user_group(self.user.id)]
         if self.is_moderator:
             groups.append(events.moderators_group(self.room.id))
         return groups
@@ -150,6 +165,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         if self.in_call:
             await self._call({"action": "leave"})
+        await hub_for(self.channel_layer).leave(self.room.id, self)
+        self.writer.cancel()
         for group in self._groups():
             await self.channel_layer.group_discard(group, self.channel_name)
         await in_thread(presence.leave)(self.channel_name)
@@ -306,7 +323,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         }
         if action in ("join", "leave"):
             self.in_call = action == "join"
-            await self.channel_layer.group_send(events.room_group(self.room.id), event)
+            await self.channel_layer.group_send(room_group(self.room.id), event)
             return
         target, data = self.peers.get(str(content.get("to"))), content.get("data")
         valid = (
@@ -343,7 +360,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         self.last_typing = now
         await self.channel_layer.group_send(
-            events.room_group(self.room.id),
+            room_group(self.room.id),
             {"type": "chat.typing", "room": self.room.id, "user_id": self.user.id, "name": self.user.username},
         )
 
@@ -358,15 +375,41 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         try:
             state = await in_thread(presence.present)(room_id)
             await self.channel_layer.group_send(
-                events.room_group(room_id), {"type": "chat.presence", "room": room_id, **state}
+                room_group(room_id), {"type": "chat.presence", "room": room_id, **state}
             )
         except Exception:  # presence is a nicety: never let it take anything down
             logger.exception("Presence announcement failed for room %s", room_id)
 
     # --- Events from the channel layer --------------------------------------------------------------------
 
-    def _mine(self, event: dict[str, Any]) -> dict[str, Any]:
-        return {**event["message"], "mine": event["author_id"] == self.user.id}
+    def deliver(self, event: dict[str, Any]) -> None:
+        """A room event from the hub: queued for this socket's writer, so the hub never waits on one connection."""
+        try:
+            self.outbox.put_nowait(event)
+        except asyncio.QueueFull:
+            if not self.overflowed:  # too far behind: close, so the client reconnects and catches up by number
+                self.overflowed = True
+                asyncio.get_running_loop().create_task(self.close(code=4408))
+
+    async def _write(self) -> None:
+        while True:
+            event = await self.outbox.get()
+            try:
+                await self.dispatch(event)
+            except Exception:  # one bad event must not stop this socket's deliveries
+                logger.exception("Chat socket could not deliver a room event")
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As Channels does, without its database clean-up before every event: that hop to the database thread,
+        once per event per socket, queued fan-out behind every write. Each database call here goes through
+        `in_thread`, which cleans up around itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def _forward(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=event["frame_mine"] if event["author_id"] == self.user.id else event["frame"])
 
     def _for_this_room(self, event: dict[str, Any]) -> bool:
         return bool(event.get("room") == self.room.id and event.get("author_id") not in self.hidden)
@@ -376,16 +419,15 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         if not event["visible"] and event["author_id"] != self.user.id and not self.is_moderator:
             return
-        await self.send_json({"type": "message", "message": self._mine(event)})
+        await self._forward(event)
 
     async def chat_update(self, event: dict[str, Any]) -> None:
         if not self._for_this_room(event):
             return
-        message = event["message"]
-        if event["visible"] or (not message["deleted"] and (event["author_id"] == self.user.id or self.is_moderator)):
-            await self.send_json({"type": "update", "message": self._mine(event)})
+        if event["visible"] or (not event["deleted"] and (event["author_id"] == self.user.id or self.is_moderator)):
+            await self._forward(event)
         else:
-            await self.send_json({"type": "removed", "seq": message["seq"]})
+            await self.send_json({"type": "removed", "seq": event["seq"]})
 
     async def chat_reactions(self, event: dict[str, Any]) -> None:
         if event.get("room") != self.room.id:

@@ -4,34 +4,44 @@ the consumers strip those ids before anything reaches a browser."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from hearth.chat.hub import room_group
 from hearth.chat.models import Message
 from hearth.chat.selectors import message_data, reaction_counts
 from hearth.core.realtime import send_after_commit, user_group
 from hearth.forums.models import ContentStatus
 
 
-def room_group(room_id: int) -> str:
-    return f"chat.room.{room_id}"
-
-
 def moderators_group(room_id: int) -> str:
     return f"chat.room.{room_id}.mods"
 
 
-def _message_event(message: Message, kind: str) -> dict[str, Any]:
+def _message_event(message: Message, kind: str, *, new: bool = False) -> dict[str, Any]:
+    """The event, with the frame each socket forwards already encoded (once, not once per socket): one for the
+    author's own sockets ("mine") and one for everyone else."""
+    reactions = {} if new else reaction_counts([message.id]).get(message.id, {})
+    data = message_data(message, reactions=reactions)
+    frame_type = "message" if kind == "chat.message" else "update"
     return {
         "type": kind,
         "room": message.room_id,
         "author_id": message.author_id,
         "visible": message.status == ContentStatus.PUBLISHED and message.deleted_at is None,
-        "message": message_data(message, reactions=reaction_counts([message.id]).get(message.id, {})),
+        "deleted": message.deleted_at is not None,
+        "seq": message.seq,
+        "frame": _encode({"type": frame_type, "message": {**data, "mine": False}}),
+        "frame_mine": _encode({"type": frame_type, "message": {**data, "mine": True}}),
     }
 
 
+def _encode(frame: dict[str, Any]) -> str:
+    return json.dumps(frame, separators=(",", ":"))
+
+
 def message_created(message: Message) -> None:
-    event = _message_event(message, "chat.message")
+    event = _message_event(message, "chat.message", new=True)
     if event["visible"]:
         send_after_commit(room_group(message.room_id), event)
         return

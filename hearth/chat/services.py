@@ -152,8 +152,7 @@ def send_message(
             screened, author=author, kind=ContentKind.CHAT, community=room.community, content=message
         )
         item = enqueue_content(message, community=room.community, decision=decision, screening=screening)
-        message.refresh_from_db(fields=["status"])  # on call may have held it: nobody on duty
-        events.message_created(message)
+        events.message_created(message)  # after enqueue: with nobody on call, an urgent message is held first
         if item is not None:
             events.moderators_alerted(message, item_id=item.id, risk_level=item.risk_level)
     return Sent(message=message, created=True, decision=decision)

@@ -131,7 +131,7 @@
     return f;
   }
 
-  function place(m) {
+  function place(m, fromHistory) {
     var existing = document.getElementById("m-" + m.seq);
     var li = render(m);
     if (existing) { existing.replaceWith(li); return; }
@@ -144,8 +144,24 @@
       if (parseInt(items[i].getAttribute("data-seq"), 10) < m.seq) { after = items[i]; break; }
     }
     if (after) after.after(li); else log.prepend(li);
+    if (!fromHistory && m.seq > lastSeq + 1) noticeGap(lastSeq);
     lastSeq = Math.max(lastSeq, m.seq);
     if (m.mine) li.scrollIntoView({ block: "nearest" });
+  }
+
+  // Numbers skip for messages this person may not see, but a skip can also be a message still on its way from
+  // another server, or one dropped for a slow connection: after a moment, ask for everything after the gap.
+  // What comes back that is already shown replaces itself.
+  var gapFrom = null;
+  var gapTimer = null;
+  function noticeGap(from) {
+    gapFrom = gapFrom === null ? from : Math.min(gapFrom, from);
+    if (gapTimer) return;
+    gapTimer = setTimeout(function () {
+      gapTimer = null;
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "sync", after: gapFrom }));
+      gapFrom = null;
+    }, 1500);
   }
 
   function remove(seq) {
@@ -257,11 +273,12 @@
       case "welcome":
         retries = 0;
         setStatus("Live: new messages appear as they are sent.");
-        socket.send(JSON.stringify({ type: "sync", after: lastSeq }));
+        // A little before the newest number seen: messages from different servers can arrive out of order.
+        socket.send(JSON.stringify({ type: "sync", after: Math.max(0, lastSeq - 20) }));
         // Anything sent while the connection was down goes again; its client id stops it being stored twice.
         Object.keys(pending).forEach(function (id) { send(pending[id].body, pending[id].replyTo, { clientId: id }); });
         break;
-      case "history": frame.messages.forEach(place); break;
+      case "history": frame.messages.forEach(function (m) { place(m, true); }); break;
       case "message": case "update": place(frame.message); break;
       case "removed": remove(frame.seq); break;
       case "call": if (window.hearthCall) window.hearthCall.onSignal(frame); break;
