@@ -137,7 +137,16 @@ def start_servers(
         if profile:
             command += ["-m", "cProfile", "-o", str(workdir / f"server-{name}.prof")]
         command += ["-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--lifespan", "off", "--no-access-log", "--ws-per-message-deflate", "false"]  # as make serve
+        # The same websocket settings as make serve.
+        command += [
+            "--lifespan",
+            "off",
+            "--no-access-log",
+            "--ws",
+            "websockets-sansio",
+            "--ws-per-message-deflate",
+            "false",
+        ]
         with log.open("wb") as out:
             process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
         servers.append(Server(name=name, port=port, process=process, log=log))

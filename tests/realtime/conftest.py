@@ -40,6 +40,10 @@ SERVER_COMMAND = [
     "--lifespan",
     "off",
     "--no-access-log",
+    "--ws",
+    "websockets-sansio",  # as make serve
+    "--ws-per-message-deflate",
+    "false",
 ]
 # Redis keeps databases 0-15; the realtime tests use the top ones, away from the 0 that CI and the bench use.
 FIRST_REDIS_DB = 15
