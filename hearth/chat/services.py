@@ -208,9 +208,10 @@ def schedule_session(
     if not 15 <= minutes <= MAX_SESSION_HOURS * 60:
         raise ApplicationError(f"Sessions last 15 minutes to {MAX_SESSION_HOURS} hours.", code="bad_length")
     description = description.strip()
-    if description and screen_text(description, community=community).decision.action == Action.HOLD:
+    # The title and description are public to the community, so they pass the pipeline like any post.
+    if screen_text(f"{title}\n\n{description}", community=community).decision.action == Action.HOLD:
         raise ApplicationError(
-            "A session's description is public to the community, and this one needs rewording first.",
+            "A session's title and description are public to the community, and these need rewording first.",
             code="description_held",
         )
     return Room.objects.create(

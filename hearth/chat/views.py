@@ -43,8 +43,8 @@ from hearth.permissions import (
     memberships_of,
 )
 from hearth.safety.resources import country_for_request
-from hearth.safety.services import parse_acknowledged, redact_own_details
-from hearth.safety.submission import Outcome, submit_screened
+from hearth.safety.services import parse_acknowledged
+from hearth.safety.submission import Outcome, redacted_post_data, submit_screened
 from hearth.wellbeing.selectors import safety_plan_for
 
 
@@ -186,10 +186,7 @@ def room_view(request: AuthedRequest, room_id: int) -> HttpResponse:
 @require_POST
 def send_view(request: AuthedRequest, room_id: int) -> HttpResponse:
     room = access_room(request.user, room_id)
-    data = request.POST.copy()
-    if request.POST.get("redact"):
-        data["body"] = redact_own_details(str(data.get("body", "")))
-    form = MessageForm(data)
+    form = MessageForm(redacted_post_data(request, "body") if request.POST.get("redact") else request.POST)
     outcome: Outcome[Any] = submit_screened(
         form,
         lambda d: send_message(

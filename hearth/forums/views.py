@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -34,8 +34,8 @@ from hearth.permissions import (
     is_moderator,
 )
 from hearth.safety.resources import country_for_request
-from hearth.safety.services import parse_acknowledged, redact_own_details
-from hearth.safety.submission import Outcome, submit_screened
+from hearth.safety.services import parse_acknowledged
+from hearth.safety.submission import Outcome, redacted_post_data, submit_screened
 from hearth.wellbeing.selectors import safety_plan_for
 
 SAFETY_HELP_SESSION_KEY = "hearth_safety_help"
@@ -49,15 +49,6 @@ def thread_post_url(thread_id: int, number: int) -> str:
 
 def post_url(post: Post) -> str:
     return thread_post_url(post.thread_id, post.number)
-
-
-def _redacted_data(request: HttpRequest, *fields: str) -> QueryDict:
-    """The submitted form with the writer's own personal details taken out of the given fields."""
-    data = request.POST.copy()
-    for name in fields:
-        if name in data:
-            data[name] = redact_own_details(str(data.get(name, "")))
-    return data
 
 
 def _after_posting(request: HttpRequest, post: Post) -> None:
@@ -79,7 +70,7 @@ def new_thread_view(request: AuthedRequest, slug: str) -> HttpResponse:
     community = access_community(request.user, slug)
     check_post_permission(request.user, community)
     redact = request.method == "POST" and bool(request.POST.get("redact"))
-    form = ThreadForm((_redacted_data(request, "title", "body") if redact else request.POST) or None)
+    form = ThreadForm((redacted_post_data(request, "title", "body") if redact else request.POST) or None)
     outcome: Outcome[Thread] = Outcome(status=200)
     if request.method == "POST":
         outcome = submit_screened(
@@ -143,7 +134,7 @@ def thread_view(request: AnyRequest, thread_id: int) -> HttpResponse:
 def reply_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
     thread = access_thread(request.user, thread_id)
     redact = bool(request.POST.get("redact"))
-    form = ReplyForm(_redacted_data(request, "body") if redact else request.POST)
+    form = ReplyForm(redacted_post_data(request, "body") if redact else request.POST)
     outcome = submit_screened(
         form,
         lambda data: add_reply(
@@ -176,7 +167,8 @@ def edit_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
     thread = post.thread
     initial = {"body": post.body, "topics": post.topics, "title": thread.title}
     redact = request.method == "POST" and bool(request.POST.get("redact"))
-    form = EditPostForm((_redacted_data(request, "title", "body") if redact else request.POST) or None, initial=initial)
+    data = redacted_post_data(request, "title", "body") if redact else request.POST
+    form = EditPostForm(data or None, initial=initial)
     if not post.is_opening:
         del form.fields["title"]
     outcome: Outcome[Post] = Outcome(status=200)

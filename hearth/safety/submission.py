@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.http import HttpRequest, QueryDict
 
 from hearth.core.errors import ApplicationError
-from hearth.safety.services import NudgeRequired
+from hearth.safety.services import NudgeRequired, redact_own_details
 
 T = TypeVar("T")
 
@@ -25,6 +26,16 @@ class Outcome(Generic[T]):
 
 def nudge_context(exc: NudgeRequired) -> dict[str, Any]:
     return {"message": exc.message, "codes": ",".join(exc.nudges), "can_redact": exc.redacted is not None}
+
+
+def redacted_post_data(request: HttpRequest, *fields: str) -> QueryDict:
+    """The submitted form with the writer's own personal details taken out of the given fields (one-click
+    redaction after a nudge)."""
+    data = request.POST.copy()
+    for name in fields:
+        if name in data:
+            data[name] = redact_own_details(str(data.get(name, "")))
+    return data
 
 
 def submit_screened(form: forms.Form, save: Callable[[dict[str, Any]], T]) -> Outcome[T]:

@@ -132,3 +132,13 @@ def test_moderators_schedule_sessions_that_open_at_their_time(moderator, communi
     early = _send(member_client, room, "hello?")
     assert early.status_code == 403 and "opens at" in early.json()["detail"]
     assert post(member_client, f"/communities/{community.slug}/sessions", payload).status_code == 403
+
+
+def test_a_session_title_passes_the_safety_pipeline(moderator, community, client):
+    client.force_login(moderator)
+    opens = timezone.now() + timedelta(hours=1)
+    title = "I know where you live and I will hurt you, you freak"
+    payload = {"title": title, "opens_at": opens.isoformat(), "minutes": 30}
+    response = post(client, f"/communities/{community.slug}/sessions", payload)
+    assert response.status_code == 400 and response.json()["code"] == "description_held"
+    assert not Room.objects.filter(kind=RoomKind.SESSION).exists()
