@@ -26,8 +26,7 @@ from hearth.chat.services import delete_message, lobby_for, schedule_session, se
 from hearth.communities.models import Community
 from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
-from hearth.forums.models import ReactionKind
-from hearth.forums.views import SAFETY_HELP_SESSION_KEY
+from hearth.forums.models import ContentStatus, ReactionKind
 from hearth.listeners.forms import HandOverForm, RatingForm
 from hearth.listeners.models import SupportRequest
 from hearth.permissions import (
@@ -44,7 +43,13 @@ from hearth.permissions import (
 )
 from hearth.safety.resources import country_for_request
 from hearth.safety.services import parse_acknowledged
-from hearth.safety.submission import Outcome, redacted_post_data, submit_screened
+from hearth.safety.submission import (
+    SAFETY_HELP_SESSION_KEY,
+    Outcome,
+    after_writing,
+    redacted_post_data,
+    submit_screened,
+)
 from hearth.wellbeing.selectors import safety_plan_for
 
 
@@ -200,16 +205,7 @@ def send_view(request: AuthedRequest, room_id: int) -> HttpResponse:
     )
     if outcome.result is not None:
         sent = outcome.result
-        decision = sent.decision
-        if decision is not None and decision.show_help:
-            held = sent.message.status != "published"
-            request.session[SAFETY_HELP_SESSION_KEY] = {"held": held, "minutes": decision.response_minutes}
-        elif sent.message.status != "published":
-            messages.info(
-                request,
-                "Your message is waiting for a moderator. Only you can see it for now; "
-                "you'll get a notification when it has been reviewed.",
-            )
+        after_writing(request, sent.decision, held=sent.message.status != ContentStatus.PUBLISHED, noun="message")
         return redirect(reverse("chat:room", args=[room.id]) + f"#m-{sent.message.seq}")
     context = _room_context(request, room, before=None, form=form)
     context["nudge"] = outcome.nudge

@@ -35,10 +35,14 @@ from hearth.permissions import (
 )
 from hearth.safety.resources import country_for_request
 from hearth.safety.services import parse_acknowledged
-from hearth.safety.submission import Outcome, redacted_post_data, submit_screened
+from hearth.safety.submission import (
+    SAFETY_HELP_SESSION_KEY,
+    Outcome,
+    after_writing,
+    redacted_post_data,
+    submit_screened,
+)
 from hearth.wellbeing.selectors import safety_plan_for
-
-SAFETY_HELP_SESSION_KEY = "hearth_safety_help"
 
 
 def thread_post_url(thread_id: int, number: int) -> str:
@@ -52,17 +56,7 @@ def post_url(post: Post) -> str:
 
 
 def _after_posting(request: HttpRequest, post: Post) -> None:
-    """Tell the author what happens next; someone at risk sees help at once, on the next page."""
-    decision = post.decision  # type: ignore[attr-defined]
-    held = post.status == ContentStatus.HELD
-    if decision.show_help:
-        request.session[SAFETY_HELP_SESSION_KEY] = {"held": held, "minutes": decision.response_minutes}
-    elif held:
-        messages.info(
-            request,
-            "Your post is waiting for a moderator. Only you can see it for now; "
-            "you'll get a notification when it has been reviewed.",
-        )
+    after_writing(request, post.decision, held=post.status == ContentStatus.HELD)  # type: ignore[attr-defined]
 
 
 @login_required

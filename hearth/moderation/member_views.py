@@ -11,20 +11,20 @@ from django.views.decorators.http import require_POST
 from hearth.accounts.blocks import block_member, unblock_member
 from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
-from hearth.forums.views import SAFETY_HELP_SESSION_KEY, post_url
+from hearth.forums.views import post_url
 from hearth.moderation.appeals import appeal_decision, appealable_decisions
 from hearth.moderation.forms import AppealForm, ReportForm
 from hearth.moderation.models import AuditLogEntry
 from hearth.moderation.reports import report_member, report_post
 from hearth.permissions import NOT_FOUND, access_member, access_post, memberships_of
 from hearth.safety.policy import Decision
+from hearth.safety.submission import after_writing
 
 THANKS = "Thank you for telling us. A moderator will look at it; the person you reported won't know it was you."
 
 
 def _offer_help(request: AuthedRequest, decision: Decision | None) -> None:
-    if decision is not None and decision.show_help:
-        request.session[SAFETY_HELP_SESSION_KEY] = {"held": False, "minutes": decision.response_minutes}
+    after_writing(request, decision, held=False)
 
 
 @login_required

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, QueryDict
 
 from hearth.core.errors import ApplicationError
+from hearth.safety.policy import Decision
 from hearth.safety.services import NudgeRequired, redact_own_details
 
 T = TypeVar("T")
@@ -26,6 +28,23 @@ class Outcome(Generic[T]):
 
 def nudge_context(exc: NudgeRequired) -> dict[str, Any]:
     return {"message": exc.message, "codes": ",".join(exc.nudges), "can_redact": exc.redacted is not None}
+
+
+# The help panel is shown on the page the writer lands on next (after the redirect).
+SAFETY_HELP_SESSION_KEY = "hearth_safety_help"
+
+
+def after_writing(request: HttpRequest, decision: Decision | None, *, held: bool, noun: str = "post") -> None:
+    """Tell the writer what happens next: someone at risk sees help at once, on the next page; otherwise a held
+    piece of writing is explained."""
+    if decision is not None and decision.show_help:
+        request.session[SAFETY_HELP_SESSION_KEY] = {"held": held, "minutes": decision.response_minutes}
+    elif held:
+        messages.info(
+            request,
+            f"Your {noun} is waiting for a moderator. Only you can see it for now; "
+            "you'll get a notification when it has been reviewed.",
+        )
 
 
 def redacted_post_data(request: HttpRequest, *fields: str) -> QueryDict:
