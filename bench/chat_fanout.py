@@ -262,7 +262,7 @@ async def measure_loop_lag(results: Results, stop: asyncio.Event) -> None:
         results.loop_lag_ms.append((time.monotonic() - started - 0.05) * 1000)
 
 
-async def connect_all(urls: list[list[str]], tokens: list[str], results: Results, *, compression: bool) -> list[Any]:
+async def connect_all(urls: list[list[str]], tokens: list[str], results: Results, *, light: bool) -> list[Any]:
     gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
     on_message = record_delivery(results)
 
@@ -272,7 +272,7 @@ async def connect_all(urls: list[list[str]], tokens: list[str], results: Results
             token=tokens[i],
             on_message=on_message,
             keep_messages=False,
-            compression=compression,
+            light=light,
             name=f"client {i}",
             reconnect_for=30,
         )
@@ -352,7 +352,7 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
 
     print(f"Connecting {args.clients} clients, half to each process…", flush=True)
     started = time.monotonic()
-    clients = await connect_all(urls, setup.tokens, results, compression=not args.no_compression)
+    clients = await connect_all(urls, setup.tokens, results, light=not args.library_client)
     connect_seconds = time.monotonic() - started
     print(f"  connected in {connect_seconds:.1f} s; warming up both processes", flush=True)
     await warm_up(clients)
@@ -409,7 +409,7 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
         "client_loop_lag_p99_ms": round(percentile(lag, 0.99), 1),
         "cpu_cores": {name: round(value, 2) for name, value in cpu.items()},
         "machine_busy": round((busy_after - busy_before) / max(total_after - total_before, 1e-9), 2),
-        "compression": not args.no_compression,
+        "client": "websockets" if args.library_client else "wsframes",
     }
     if results.send_errors:
         summary["first_send_error"] = results.send_errors[0]
@@ -454,7 +454,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--senders", type=int, default=0, help="default: one per 4 messages a second")
     parser.add_argument("--grace", type=float, default=10, help="seconds to wait for late deliveries")
-    parser.add_argument("--no-compression", action="store_true", help="no permessage-deflate on the sockets")
+    parser.add_argument(
+        "--library-client",
+        action="store_true",
+        help="clients on the websockets library (about 45 µs of CPU per message) instead of bench/wsframes.py",
+    )
     parser.add_argument("--profile", action="store_true", help="run the servers under cProfile and print the top")
     parser.add_argument("--app", default="config.asgi:application", help="the ASGI application the servers run")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, profiles)")

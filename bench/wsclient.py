@@ -31,11 +31,13 @@ from urllib.parse import urlsplit
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 from websockets.typing import Origin
+from wsframes import ConnectionDropped, FrameConnection, HandshakeRefused
 
 # The server closes with these when retrying cannot help: not allowed, malformed frame, frame too large.
 FINAL_CLOSE_CODES = frozenset({4403, 4400, 4413})
 TOO_MANY_FRAMES = 4429
 
+Connection = ClientConnection | FrameConnection
 MessageHandler = Callable[["ChatClient", dict[str, Any], float, bool], None]
 
 
@@ -82,6 +84,7 @@ class ChatClient:
         heartbeat: float | None = 30.0,
         reconnect_for: float = 15.0,
         name: str = "",
+        light: bool = False,
     ) -> None:
         if not urls:
             raise ValueError("ChatClient needs at least one address")
@@ -95,6 +98,7 @@ class ChatClient:
         self.heartbeat = heartbeat
         self.reconnect_for = reconnect_for
         self.name = name
+        self.light = light  # wsframes instead of the websockets library: far less CPU per message, no compression
 
         self.messages: dict[int, dict[str, Any]] = {}
         self.seqs: set[int] = set()
@@ -109,7 +113,7 @@ class ChatClient:
         self.pending: dict[str, dict[str, Any]] = {}  # send frames not yet answered, by client_id
         self.answers: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
-        self._ws: ClientConnection | None = None
+        self._ws: Connection | None = None
         self._runner: asyncio.Task[None] | None = None
         self._ready: asyncio.Event = asyncio.Event()
         self._changed: asyncio.Event = asyncio.Event()
@@ -159,7 +163,8 @@ class ChatClient:
         if self._ws is not None:
             self._ready.clear()
             self._synced.clear()
-            self._ws.transport.abort()
+            if self._ws.transport is not None:
+                self._ws.transport.abort()
 
     @property
     def stopped(self) -> ChatClosed | None:
@@ -189,7 +194,8 @@ class ChatClient:
                 self._stop(exc)
                 return
             except (OSError, InvalidHandshake, TimeoutError, ConnectionClosed) as exc:
-                if isinstance(exc, InvalidStatus) and exc.response.status_code == 403:
+                refused = isinstance(exc, InvalidStatus) and exc.response.status_code == 403
+                if refused or (isinstance(exc, HandshakeRefused) and exc.status == 403):
                     self._stop(ChatClosed(f"handshake refused by {self.url}", code=403))
                     return
             if self.connections > connections:  # it was connected: count failures again from now
@@ -207,6 +213,9 @@ class ChatClient:
             await asyncio.sleep(next(delays))
 
     async def _connect_and_read(self) -> None:
+        if self.light:
+            await self._connect_and_read_light()
+            return
         url = self.url
         async with connect(
             url,
@@ -228,25 +237,41 @@ class ChatClient:
             finally:
                 if beat is not None:
                     beat.cancel()
-            code = ws.close_code
-            if code in FINAL_CLOSE_CODES:
-                reason = self.errors[-1].get("detail", "") if self.errors else ""
-                raise ChatClosed(f"closed by the server ({code}): {reason}", code=code)
-            if code == TOO_MANY_FRAMES:
-                await asyncio.sleep(2)
-            if not self._closing:
-                raise ConnectionError(f"connection to {url} closed ({code})")
+            await self._after_close(url, ws.close_code)
 
-    async def _beat(self, ws: ClientConnection) -> None:
+    async def _connect_and_read_light(self) -> None:
+        url = self.url
+        headers = {"Origin": self.origin or origin_for(url), "Authorization": f"Bearer {self.token}"}
+        ws = await FrameConnection.open(url, self._handle, headers=headers)
+        self._ws = ws
+        self.connections += 1
+        beat = asyncio.create_task(self._beat(ws)) if self.heartbeat else None
+        try:
+            await ws.closed
+        finally:
+            if beat is not None:
+                beat.cancel()
+        await self._after_close(url, ws.close_code)
+
+    async def _after_close(self, url: str, code: int | None) -> None:
+        if code in FINAL_CLOSE_CODES:
+            reason = self.errors[-1].get("detail", "") if self.errors else ""
+            raise ChatClosed(f"closed by the server ({code}): {reason}", code=code)
+        if code == TOO_MANY_FRAMES:
+            await asyncio.sleep(2)
+        if not self._closing:
+            raise ConnectionError(f"connection to {url} closed ({code})")
+
+    async def _beat(self, ws: Connection) -> None:
         assert self.heartbeat is not None
         while True:
             await asyncio.sleep(self.heartbeat)
-            with contextlib.suppress(ConnectionClosed):
+            with contextlib.suppress(ConnectionClosed, ConnectionDropped):
                 await ws.send('{"type":"ping"}')
 
     # --- Frames from the server -----------------------------------------------------------------------------
 
-    def _handle(self, raw: str | bytes, ws: ClientConnection) -> None:
+    def _handle(self, raw: str | bytes, ws: Connection) -> None:
         now = time.monotonic()
         frame: dict[str, Any] = json.loads(raw)
         kind = frame.get("type")
@@ -278,9 +303,9 @@ class ChatClient:
                     future.set_result(frame)
         self._changed.set()
 
-    async def _after_welcome(self, ws: ClientConnection) -> None:
+    async def _after_welcome(self, ws: Connection) -> None:
         """Ask for what was missed, then re-send what was never answered (the server stores a client_id once)."""
-        with contextlib.suppress(ConnectionClosed):
+        with contextlib.suppress(ConnectionClosed, ConnectionDropped):
             await ws.send(json.dumps({"type": "sync", "after": self.last_seq or 0}))
             for frame in list(self.pending.values()):
                 await ws.send(json.dumps(frame))
@@ -322,7 +347,7 @@ class ChatClient:
             self.answers[client_id] = future
         ws = self._ws
         if ws is not None and self._ready.is_set():
-            with contextlib.suppress(ConnectionClosed):
+            with contextlib.suppress(ConnectionClosed, ConnectionDropped):
                 await ws.send(json.dumps(frame))
         if not wait:
             return frame

@@ -1,4 +1,5 @@
 import os
+import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -14,6 +15,10 @@ from hearth.safety.pipeline import analyze  # noqa: E402
 
 # Load the safety models now, not in the first person's request (it takes a few seconds).
 analyze("Hello, everyone.")
+
+# The event loop thread, busy delivering to sockets, holds the GIL for up to the switch interval (5 ms by default)
+# each time the database thread's query returns; a message's dozen queries then wait far longer than they run.
+sys.setswitchinterval(0.0005)
 
 application = ProtocolTypeRouter(
     {"http": django_application, "websocket": websocket_auth(URLRouter(websocket_urlpatterns))}

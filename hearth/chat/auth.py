@@ -30,7 +30,22 @@ class TokenAuthMiddleware(BaseMiddleware):  # type: ignore[misc]
         return await super().__call__(scope, receive, send)
 
 
+RAW_SEND = "hearth.raw_send"
+
+
+class RawSendMiddleware:
+    """Keeps the server's own `send` in the scope. Channels' session middleware wraps `send` to save sessions on
+    HTTP responses, which sockets never have; room events, forwarded to every socket many times a second, skip
+    that wrapper (see ChatConsumer._forward)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        return await self.inner(dict(scope, **{RAW_SEND: send}), receive, send)
+
+
 def websocket_auth(inner: Any) -> Any:
     """Sockets from other sites are refused (their Origin is not one of ALLOWED_HOSTS), so a page elsewhere
     cannot open a socket with a member's cookie."""
-    return AllowedHostsOriginValidator(AuthMiddlewareStack(TokenAuthMiddleware(inner)))
+    return RawSendMiddleware(AllowedHostsOriginValidator(AuthMiddlewareStack(TokenAuthMiddleware(inner))))

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, TypeVar
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
+from channels.layers import BaseChannelLayer, get_channel_layer
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,21 +35,72 @@ def send_after_commit(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    publish = async_to_sync(layer.group_send)
 
     def send() -> None:
+        loop = _serving_loop()
+        if loop is not None:
+            # A socket's database thread: hand the event to its event loop and go on. Waiting for the loop here
+            # would hold up every other write of the process while the loop is busy delivering.
+            _publisher(loop, layer).publish(group, event)
+            return
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            publish(group, event)
+            async_to_sync(layer.group_send)(group, event)
             return
         # Synchronous code on an event loop's own thread (only scripts and tests that drive a browser do this):
         # async_to_sync refuses to run there, so a short-lived thread publishes instead.
-        worker = threading.Thread(target=publish, args=(group, event))
+        worker = threading.Thread(target=async_to_sync(layer.group_send), args=(group, event))
         worker.start()
         worker.join()
 
     transaction.on_commit(send)
+
+
+def _serving_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop this thread works for, when it runs synchronous code for a socket (sync_to_async)."""
+    if getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    loop: asyncio.AbstractEventLoop | None = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    return loop if loop is not None and loop.is_running() and not loop.is_closed() else None
+
+
+class _Publisher:
+    """Sends one process's events to the channel layer one after another, in the order they were committed."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, layer: BaseChannelLayer) -> None:
+        self.loop = loop
+        self.layer = layer
+        self.queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+
+    def publish(self, group: str, event: dict[str, Any]) -> None:
+        self.loop.call_soon_threadsafe(self._enqueue, group, event)
+
+    def _enqueue(self, group: str, event: dict[str, Any]) -> None:
+        self.queue.put_nowait((group, event))
+        if self.task is None or self.task.done():
+            self.task = self.loop.create_task(self._run())
+
+    async def _run(self) -> None:
+        while not self.queue.empty():
+            group, event = self.queue.get_nowait()
+            try:
+                await self.layer.group_send(group, event)
+            except Exception:  # the layer is down: the event is lost live, and clients catch up by number
+                logger.exception("Could not publish a %s event", event.get("type"))
+
+
+_publishers: dict[int, _Publisher] = {}
+_publishers_lock = threading.Lock()
+
+
+def _publisher(loop: asyncio.AbstractEventLoop, layer: BaseChannelLayer) -> _Publisher:
+    with _publishers_lock:
+        publisher = _publishers.get(id(loop))
+        if publisher is None or publisher.loop is not loop or publisher.layer is not layer:
+            publisher = _publishers[id(loop)] = _Publisher(loop, layer)
+        return publisher
 
 
 def blocks_changed(user_id: int) -> None:
