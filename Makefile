@@ -10,12 +10,14 @@ MANAGE := $(BIN)/python manage.py
 # Settings keep the SQLite database, static files and the generated key in HEARTH_VAR_DIR (default var/).
 VAR_DIR := $(or $(HEARTH_VAR_DIR),var)
 
-# Stamps inside the venv: packages are reinstalled only when a requirements file is newer than its stamp.
+# Stamps inside the venv: packages are reinstalled only when a lock file is newer than its stamp.
 RUN_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 STATIC_STAMP := $(VAR_DIR)/static/.collected
 STATIC_SOURCES := $(shell find hearth -path '*/static/*' -type f 2>/dev/null)
 SECRET_FILE := $(VAR_DIR)/secret_key
+ENCRYPTION_KEYS_FILE := $(VAR_DIR)/encryption_keys
+BLIND_INDEX_KEYS_FILE := $(VAR_DIR)/blind_index_keys
 AXE := node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -26,16 +28,17 @@ SEED_FLAGS := $(if $(DATABASE_URL),,--with-demo-accounts)
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help run serve migrate demo test lint bench clean
+.PHONY: help run serve migrate demo demo-code test lint bench clean
 
 help:
 	@echo "make run      serve Hearth with demo data at http://127.0.0.1:$${PORT:-8000} (SQLite, no Redis needed)"
 	@echo "make test     install the test tools and run the whole test suite"
-	@echo "make lint     ruff check, ruff format --check, mypy and makemigrations --check"
+	@echo "make lint     ruff check, ruff format --check, mypy, makemigrations --check and bandit"
 	@echo "make serve    production-style: several uvicorn workers, DEBUG off; needs SECRET_KEY (docs/operations.md)"
 	@echo "make bench    time the safety pipeline on one core (bench/README.md)"
 	@echo "make migrate  apply database migrations"
 	@echo "make demo     add the demo communities, accounts and conversations (idempotent)"
+	@echo "make demo-code  print the demo moderators' current two-factor code"
 	@echo "make clean    remove the virtualenv, node_modules, collected static files and caches (keeps var/ data)"
 
 # --- Installing ---------------------------------------------------------------------------------------
@@ -46,14 +49,19 @@ $(BIN)/python:
 		|| { echo "Hearth needs Python 3.11, but $(PYTHON) is $$($(PYTHON) -V 2>&1). Set PYTHON=/path/to/python3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): requirements.txt | $(BIN)/python
-	@echo "Installing Python packages from requirements.txt (the first time takes a minute)…"
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+# requirements*.txt name the direct dependencies; the lock files pin every package installed, each with the
+# sha256 of its files, so a changed or swapped download fails the install. After editing a requirements file:
+#   uv pip compile --universal --python-version 3.11 --generate-hashes requirements.txt -o requirements.lock
+#   uv pip compile --universal --python-version 3.11 --generate-hashes requirements-dev.txt -o requirements-dev.lock
+# (tests/security/test_lock_files.py fails while a lock is out of date).
+$(RUN_STAMP): requirements.lock | $(BIN)/python
+	@echo "Installing Python packages from requirements.lock (the first time takes a minute)…"
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
-	@echo "Installing Python packages from requirements-dev.txt (the first time takes a minute)…"
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(DEV_STAMP): requirements.lock requirements-dev.lock | $(BIN)/python
+	@echo "Installing Python packages from requirements-dev.lock (the first time takes a minute)…"
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@ $(RUN_STAMP)
 
 $(AXE): package.json package-lock.json
@@ -78,9 +86,28 @@ $(SECRET_FILE): | $(BIN)/python
 	@echo "Made a secret key for this machine in $@"
 
 ifeq ($(strip $(SECRET_KEY)$(SECRET_KEY_FILE)),)
-run migrate demo: export SECRET_KEY_FILE := $(abspath $(SECRET_FILE))
-run migrate demo: $(SECRET_FILE)
+run migrate demo demo-code: export SECRET_KEY_FILE := $(abspath $(SECRET_FILE))
+run migrate demo demo-code: $(SECRET_FILE)
 $(STATIC_STAMP): | $(SECRET_FILE)
+endif
+
+# Messages, emails and safety plans are encrypted at rest, so settings need keys when DEBUG is off: unless given,
+# one of each is made once in var/ (readable only by you). Without them that data cannot be read: back them up,
+# apart from the database (docs/security.md).
+$(ENCRYPTION_KEYS_FILE) $(BLIND_INDEX_KEYS_FILE): | $(BIN)/python
+	@mkdir -p $(VAR_DIR)
+	@umask 077 && $(BIN)/python -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())' > $@
+	@echo "Made a key for encryption at rest in $@"
+
+ifeq ($(strip $(HEARTH_ENCRYPTION_KEYS)$(HEARTH_ENCRYPTION_KEYS_FILE)),)
+run migrate demo demo-code: export HEARTH_ENCRYPTION_KEYS_FILE := $(abspath $(ENCRYPTION_KEYS_FILE))
+run migrate demo demo-code: $(ENCRYPTION_KEYS_FILE)
+$(STATIC_STAMP): | $(ENCRYPTION_KEYS_FILE)
+endif
+ifeq ($(strip $(HEARTH_BLIND_INDEX_KEYS)$(HEARTH_BLIND_INDEX_KEYS_FILE)),)
+run migrate demo demo-code: export HEARTH_BLIND_INDEX_KEYS_FILE := $(abspath $(BLIND_INDEX_KEYS_FILE))
+run migrate demo demo-code: $(BLIND_INDEX_KEYS_FILE)
+$(STATIC_STAMP): | $(BLIND_INDEX_KEYS_FILE)
 endif
 run: export SECURE_COOKIES ?= false
 
@@ -123,10 +150,17 @@ migrate: $(RUN_STAMP)
 demo: migrate
 	$(MANAGE) seed_demo --with-demo-accounts
 
+# The demo moderators' authenticator key is published (seed_demo), so anyone trying Hearth can sign in as one.
+demo-code: $(RUN_STAMP)
+	@$(MANAGE) demo_code
+
 # --- Checking -------------------------------------------------------------------------------------------
 
 # The suite never needs a real key; settings refuse to start without one when DEBUG is off.
 test lint: export SECRET_KEY ?= hearth-test-only-key-not-secret
+# Fixed, public keys: lint and the benchmark start Django with DEBUG off but hold no real data.
+lint bench: export HEARTH_ENCRYPTION_KEYS ?= aGVhcnRoLWxpbnQtYW5kLWJlbmNoLW9ubHkta2V5ISE=
+lint bench: export HEARTH_BLIND_INDEX_KEYS ?= aGVhcnRoLWxpbnQtYW5kLWJlbmNoLW9ubHktaWR4ISE=
 
 # pytest reads its configuration from pyproject.toml, and DATABASE_URL (PostgreSQL) when it is set.
 # With -n, pytest-django gives each xdist worker its own test database.
@@ -141,6 +175,7 @@ lint: $(DEV_STAMP)
 	echo "== ruff format --check"; $(BIN)/ruff format --check . || status=1; \
 	echo "== mypy"; $(BIN)/mypy . || status=1; \
 	echo "== makemigrations --check"; $(MANAGE) makemigrations --check --dry-run || status=1; \
+	echo "== bandit (high severity)"; $(BIN)/bandit -q -c pyproject.toml -r hearth config bench tools -lll || status=1; \
 	exit $$status
 
 # Speed targets are checked here, never by timing assertions in tests.

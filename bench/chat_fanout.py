@@ -24,9 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # Settings are read once, when Django starts below: these are the ones the servers get too.
 WORKDIR = Path(tempfile.mkdtemp(prefix="hearth-chat-fanout-"))
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+BENCH_KEYS = ("aGVhcnRoLWxpbnQtYW5kLWJlbmNoLW9ubHkta2V5ISE=", "aGVhcnRoLWxpbnQtYW5kLWJlbmNoLW9ubHktaWR4ISE=")
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings",
     "SECRET_KEY": os.environ.get("SECRET_KEY") or "hearth-bench-only-key-not-secret",
+    # Fixed, public keys for encryption at rest: the benchmark's database holds no real data.
+    "HEARTH_ENCRYPTION_KEYS": os.environ.get("HEARTH_ENCRYPTION_KEYS") or BENCH_KEYS[0],
+    "HEARTH_BLIND_INDEX_KEYS": os.environ.get("HEARTH_BLIND_INDEX_KEYS") or BENCH_KEYS[1],
     "REDIS_URL": REDIS_URL,
     "ALLOWED_HOSTS": "127.0.0.1",
     "DEBUG": "false",
@@ -120,7 +124,7 @@ def free_port() -> int:
 
 def healthy(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (a fixed http URL)
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310  # nosec B310  # a fixed http URL
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False

@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_json_list, env_list, env_str
+from hearth.core.encryption import MAKE_KEY_COMMAND, parse_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("HEARTH_VAR_DIR", str(BASE_DIR / "var")))
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "hearth.core",
     "hearth.accounts",
     "hearth.communities",
@@ -51,20 +53,28 @@ INSTALLED_APPS = [
     "hearth.wellbeing",
     "hearth.chat",
     "hearth.listeners",
+    "hearth.privacy",
     "hearth.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response (hearth/core/security.py).
+    "hearth.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    # Django's, also accepting the "Origin: null" that no-referrer pages send, when the browser vouches same-origin.
+    "hearth.core.security.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: tells permission checks whether this sign-in passed two-factor authentication,
+    # and keeps each session's "last seen" (at most every few minutes).
+    "hearth.accounts.mfa.MfaMiddleware",
+    "hearth.accounts.sessions.SessionActivityMiddleware",
     "hearth.core.middleware.PrivateCacheMiddleware",
     "hearth.core.middleware.WriteRateLimitMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a login attempt.
@@ -112,10 +122,47 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Encryption at rest ------------------------------------------------------------
+# Chat messages, emails and safety plans are sealed with AES-256-GCM (hearth.core.encryption). Keys are listed
+# newest first, separated by commas or new lines: new values use the first, older keys still open what they
+# sealed until `manage.py rotate_encryption_keys` re-seals it. Emails are looked up by a keyed blind index.
+# Without keys, DEBUG alone uses fixed, public development keys: never for real data.
+
+
+def _keys(name: str, raw: str, development_key: str) -> list[bytes]:
+    if not raw:
+        if not DEBUG:
+            raise ImproperlyConfigured(
+                f"{name} (or {name}_FILE) must be set when DEBUG is off: messages, emails and safety plans are "
+                f"encrypted at rest. Make a key with: {MAKE_KEY_COMMAND}"
+            )
+        raw = development_key
+    keys = parse_keys(raw, name=name)
+    if not keys:
+        raise ImproperlyConfigured(f"{name} holds no key. Make one with: {MAKE_KEY_COMMAND}")
+    return keys
+
+
+HEARTH_ENCRYPTION_KEYS = _keys(
+    "HEARTH_ENCRYPTION_KEYS", env_str("HEARTH_ENCRYPTION_KEYS"), "aGVhcnRoLWRldmVsb3BtZW50LW9ubHkta2V5LSEhISE="
+)
+# A separate key for the blind indexes, so an index never says anything about the encryption keys.
+HEARTH_BLIND_INDEX_KEYS = _keys(
+    "HEARTH_BLIND_INDEX_KEYS", env_str("HEARTH_BLIND_INDEX_KEYS"), "aGVhcnRoLWRldmVsb3BtZW50LW9ubHktaW5kZXgtISE="
+)
+
 # --- Redis: cache, rate limits and the channel layer -------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            # Misses and no-ops while Redis is down, so pages keep working (hearth/core/cache.py).
+            "BACKEND": "hearth.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs rather than refuses must not hold a page for long either.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -157,6 +204,8 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# No "you have no account" email to an address someone typed: it would tell whoever reads that inbox about Hearth.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_VALIDATORS = "hearth.accounts.pseudonyms.PSEUDONYM_VALIDATORS"
 ACCOUNT_PRESERVE_USERNAME_CASING = True
@@ -164,11 +213,30 @@ ACCOUNT_FORMS = {"signup": "hearth.accounts.forms.SignupForm", "login": "hearth.
 ACCOUNT_ADAPTER = "hearth.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
+# allauth's limits (its defaults for the rest). Sign-in, sign-up and reset requests over them get the 429 page;
+# failed sign-ins for one pseudonym ("key") are refused with a form error, even with the right password.
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/h/ip",
     "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/h/ip",
 }
+
+# --- Two-factor authentication and signed-in sessions --------------------------------------------------
+# Moderators, professionals and admins must use it before their powers work (hearth.accounts.mfa); members may.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+# Passkeys (also a sign-in on their own) need HTTPS. In DEBUG allauth accepts any origin instead, so they work on
+# http://127.0.0.1 too; never with DEBUG off.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_TOTP_ISSUER = "Hearth"
+# One 30-second step either side, for phones whose clock drifts a little.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+# Sessions are listed for their owner; "last seen" (and the address) is refreshed at most this often.
+USERSESSIONS_TRACK_ACTIVITY = False
+HEARTH_SESSION_SEEN_EVERY_SECONDS = 300
 
 # Failed logins lock out a pseudonym+address pair; the address is kept only for this purpose.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 8)
@@ -176,6 +244,9 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "hearth.accounts.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
+# No record of each sign-in's address (AccessLog) nor of every failure (AccessFailureLog): only the attempts that
+# count towards a lockout are kept, and axes deletes those once AXES_COOLOFF_TIME has passed.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -191,15 +262,29 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# "same-origin": other sites never learn which Hearth page linked to them. ("no-referrer" would make browsers
-# send "Origin: null" with every form POST, which Django's CSRF origin check rightly refuses.)
-SECURE_REFERRER_POLICY = "same-origin"
+# No Referer at all, even within Hearth: proxy and access logs never record which page led to which.
+# Browsers then send "Origin: null" with form POSTs; hearth.core.security.CsrfViewMiddleware accepts it only with
+# "Sec-Fetch-Site: same-origin", and still checks the token.
+SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
-if env_bool("BEHIND_HTTPS_PROXY", False):
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+# Behind an HTTPS proxy, a request that reached it over http is sent to https (the health check excepted).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", BEHIND_HTTPS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# One year unless DEBUG is on. SecurityMiddleware sends it only over HTTPS, so plain http (make run) is unaffected.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+# Opt-in: they bind every subdomain, and preload lists are slow to leave.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Request bodies: the longest form (a 20,000-character post, percent-encoded) fits well within 1 MB. No page or
+# API operation takes files, so a request carrying any is refused (400) before a byte of it is stored.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 0
+# check --deploy looks for Django's CSRF middleware by name; MIDDLEWARE holds our subclass of it instead.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 # --- Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -259,6 +344,15 @@ HEARTH_ICE_SERVERS = env_json_list("HEARTH_ICE_SERVERS")
 # On call: minutes before an unacknowledged urgent alert goes to the backup, and the longest shift.
 HEARTH_ONCALL_ACK_MINUTES = env_int("HEARTH_ONCALL_ACK_MINUTES", 5)
 HEARTH_ONCALL_MAX_SHIFT_HOURS = env_int("HEARTH_ONCALL_MAX_SHIFT_HOURS", 12)
+# Days between a member deleting their account (it closes at once) and the erasure of their data; 0 = at once.
+HEARTH_ERASURE_DAYS = env_int("HEARTH_ERASURE_DAYS", 7)
+if HEARTH_ERASURE_DAYS < 0:
+    raise ImproperlyConfigured("HEARTH_ERASURE_DAYS must be 0 or more.")
+# Days a stored network address is kept for abuse control; older ones are dropped by `purge_ip_addresses`,
+# which the on-call sweep runs beside the server (hearth/core/ip_retention.py).
+HEARTH_IP_RETENTION_DAYS = env_int("HEARTH_IP_RETENTION_DAYS", 30)
+if HEARTH_IP_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("HEARTH_IP_RETENTION_DAYS must be at least 1.")
 if HEARTH_ONCALL_ACK_MINUTES < 1:
     raise ImproperlyConfigured("HEARTH_ONCALL_ACK_MINUTES must be at least 1.")
 if HEARTH_ONCALL_MAX_SHIFT_HOURS < 1:
@@ -275,6 +369,8 @@ HEARTH_API_RATE_LIMITS = {
     "join": (30, 3600),
     "edit": (30, 3600),
     "report": (env_int("RATE_REPORTS_PER_HOUR", 20), 3600),
+    # Password checks before deleting an account: a borrowed session cannot guess the password.
+    "erasure": (5, 900),
     # Every write from one network address (kept only as a keyed hash), whoever is signed in.
     "write_address": (env_int("RATE_WRITES_PER_MINUTE_PER_ADDRESS", 120), 60),
 }

@@ -4,6 +4,9 @@ import os
 
 # Settings refuse to start without a secret key when DEBUG is off, as tests run.
 os.environ.setdefault("SECRET_KEY", "hearth-tests-only-not-a-secret")
+# Fixed, public keys for the tests' data; servers the tests start inherit them (tests/realtime).
+os.environ.setdefault("HEARTH_ENCRYPTION_KEYS", "aGVhcnRoLXRlc3RzLW9ubHktZW5jcnlwdGlvbi1rZXk=")
+os.environ.setdefault("HEARTH_BLIND_INDEX_KEYS", "aGVhcnRoLXRlc3RzLW9ubHktYmxpbmQtaW5kZXgta3k=")
 
 from config.settings import *  # noqa: F403
 

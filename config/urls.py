@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hearth.accounts import views as accounts_views
+from hearth.accounts.mfa import secure_admin_site
 from hearth.api.api import api
 from hearth.core import views as core_views
+
+secure_admin_site(admin.site)
 
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
@@ -11,6 +14,7 @@ urlpatterns = [
     path("guidelines/", core_views.GuidelinesView.as_view(), name="guidelines"),
     path("help/", include("hearth.safety.urls")),
     path("accounts/", include("hearth.accounts.urls")),
+    path("accounts/data/", include("hearth.privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("members/<str:pseudonym>/", accounts_views.MemberProfileView.as_view(), name="member-profile"),
     path("communities/", include("hearth.communities.urls")),

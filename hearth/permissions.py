@@ -6,11 +6,13 @@ Rules, in short:
   their members, their moderators, global moderators and admins.
 - Posting, replying and reacting need membership (moderators of the community count as members), and no
   current mute or suspension. A member who blocked you hides your content and stops your replies to them.
-- An anonymous post's author is shown only to the author, the community's moderators, global moderators
-  and admins.
+- An anonymous post's author is shown only to the author. The community's moderators, global moderators and
+  admins may ask (`can_see_author`), and each look is written to the audit log (hearth.moderation.reveal).
 - Authors edit their own posts; authors and moderators delete (softly).
 - Content the safety pipeline held, or a moderator hid, is seen only by its author and moderators.
 - `access_*` raise the same 404 for "missing" and "not yours to see", so nobody learns a private thread exists.
+- Moderator powers need two-factor authentication (hearth.accounts.mfa): without it a moderator is treated as a
+  member, and `check_*` of a power say why with `MfaRequired`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from hearth.accounts.blocks import has_blocked, hidden_author_ids
+from hearth.accounts.mfa import MfaRequired, holds_staff_role, mfa_verified
 from hearth.accounts.models import ApiToken, User
 from hearth.chat.models import Message, Participant, ParticipantRole, Room, RoomKind
 from hearth.communities.models import Community, Invitation, JoinRequest, Membership, MembershipMode
@@ -63,16 +66,37 @@ def forget_memberships(user: AnyUser) -> None:
         del user._hearth_memberships
 
 
-def is_staff_moderator(user: AnyUser) -> bool:
-    """Global moderators and admins moderate every community."""
+def _holds_staff_moderator_role(user: AnyUser) -> bool:
     return bool(user.is_authenticated and user.is_active and (user.is_admin or user.is_global_moderator))
+
+
+def is_staff_moderator(user: AnyUser) -> bool:
+    """Global moderators and admins moderate every community (once their sign-in passed 2FA)."""
+    return _holds_staff_moderator_role(user) and mfa_verified(user)
 
 
 def is_moderator(user: AnyUser, community: Community) -> bool:
     if is_staff_moderator(user):
         return True
     membership = memberships_of(user).get(community.id)
+    return membership is not None and membership.is_moderator and mfa_verified(user)
+
+
+def holds_moderator_role(user: AnyUser, community: Community | None = None) -> bool:
+    """Whether the person has been given moderator powers here (anywhere, without a community), 2FA aside."""
+    if _holds_staff_moderator_role(user):
+        return True
+    if community is None:
+        return any(m.is_moderator for m in memberships_of(user).values())
+    membership = memberships_of(user).get(community.id)
     return membership is not None and membership.is_moderator
+
+
+def check_staff_mfa(user: AnyUser, community: Community | None = None) -> None:
+    """Before a power is refused for want of a role: a person who holds the role but whose sign-in lacks 2FA
+    is told to set it up (MfaRequired) rather than that they are not a moderator."""
+    if (holds_moderator_role(user, community) or holds_staff_role(user)) and not mfa_verified(user):
+        raise MfaRequired()
 
 
 def is_member(user: AnyUser, community: Community) -> bool:
@@ -270,12 +294,14 @@ def check_react_permission(user: AnyUser, post: Post, community: Community) -> N
 
 def check_manage_members_permission(user: AnyUser, community: Community) -> None:
     if not is_moderator(user, community):
+        check_staff_mfa(user, community)
         raise PermissionDenied("Only this community's moderators can do that.")
 
 
 def check_view_post_history_permission(user: AnyUser, post: Post) -> None:
     """Earlier versions may hold what the author took out: only the author and moderators see them."""
     if not (post.author_id == user.id or is_moderator(user, post.thread.community)):
+        check_staff_mfa(user, post.thread.community)
         raise PermissionDenied("Only the author and moderators can see earlier versions.")
 
 
@@ -299,6 +325,8 @@ def filter_visible_threads(qs: QuerySet[Thread], user: AnyUser) -> QuerySet[Thre
     if is_staff_moderator(user):
         return qs
     moderated = [cid for cid, m in memberships_of(user).items() if m.is_moderator]
+    if moderated and not mfa_verified(user):
+        moderated = []
     return qs.filter(
         Q(community_id__in=moderated)
         | (Q(deleted_at__isnull=True) & (Q(status=ContentStatus.PUBLISHED) | Q(author_id=user.id)))
@@ -336,7 +364,7 @@ def can_join_room(user: AnyUser, room: Room) -> bool:
 def is_room_moderator(user: AnyUser, room: Room) -> bool:
     """Who sees held and hidden messages in the room and can act on them."""
     if room.kind == RoomKind.SUPPORT:
-        return _participant_role(user, room) == ParticipantRole.MODERATOR
+        return _participant_role(user, room) == ParticipantRole.MODERATOR and mfa_verified(user)
     return room.community is not None and is_moderator(user, room.community)
 
 
@@ -344,6 +372,13 @@ def access_room(user: AnyUser, room_id: int) -> Room:
     room = Room.objects.select_related("community").filter(id=room_id).first()
     if room is None or not can_join_room(user, room):
         raise Http404(NOT_FOUND)
+    # A moderator was handed this support chat: reading it is a moderator power.
+    if (
+        room.kind == RoomKind.SUPPORT
+        and _participant_role(user, room) == ParticipantRole.MODERATOR
+        and not mfa_verified(user)
+    ):
+        raise MfaRequired()
     return room
 
 
@@ -383,6 +418,7 @@ def check_react_message_permission(user: AnyUser, message: Message) -> None:
 
 def check_schedule_session_permission(user: AnyUser, community: Community) -> None:
     if not is_moderator(user, community):
+        check_staff_mfa(user, community)
         raise PermissionDenied("Only this community's moderators can schedule group sessions.")
 
 

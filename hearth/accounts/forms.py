@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from allauth.account.forms import LoginForm as BaseLoginForm
 from allauth.account.forms import SignupForm as BaseSignupForm
 from django import forms
@@ -50,6 +51,16 @@ class SignupForm(BaseSignupForm):  # type: ignore[misc]
             except ApplicationError as exc:
                 self.add_error("username", exc.message)
         return cleaned
+
+    def save(self, request: HttpRequest) -> User:
+        """allauth's save without `setup_user_email`, which would copy the address into allauth's table in clear:
+        Hearth keeps it only on the account, encrypted (the adapter's `save_user` puts it there)."""
+        if self.account_already_exists:
+            raise ValueError("An account already uses this address.")
+        adapter = get_adapter()
+        user: User = adapter.save_user(request, adapter.new_user(request), self)
+        self.custom_signup(request, user)
+        return user
 
     def signup(self, request: HttpRequest, user: User) -> None:
         now = timezone.now()

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from hearth.core.encryption import email_index
+from hearth.core.fields import EncryptedEmailField
 
 
 class SensitiveTopic(models.TextChoices):
@@ -58,8 +63,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A member, known to others only by a pseudonym."""
 
     username = models.CharField("pseudonym", max_length=30, unique=True)
-    # For account recovery only: never shown to anyone, never logged.
-    email = models.EmailField(blank=True, default="")
+    # For account recovery only: never shown to anyone, never logged, encrypted at rest. Lookups by address
+    # (`email=…`) compare the keyed blind index, which also keeps addresses unique.
+    email = EncryptedEmailField(blank=True, default="", index_field="email_index")
+    email_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Admins: can use the admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -97,6 +104,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.username
+
+    # Field plumbing, not business logic: the blind index follows the address however it is saved.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email_index = email_index(self.email or "")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_index"}
+        super().save(*args, **kwargs)
 
     @property
     def is_admin(self) -> bool:

@@ -7,7 +7,6 @@ import re
 import secrets
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -95,9 +94,8 @@ def sign_up(
     if User.objects.filter(username__iexact=pseudonym).exists():
         raise ConflictError("That pseudonym is taken. Try one of the suggestions.", code="pseudonym_taken")
     # An email already in use is silently not attached, so sign-up never reveals who has an account.
-    email_in_use = bool(email) and (
-        EmailAddress.objects.filter(email__iexact=email).exists() or User.objects.filter(email__iexact=email).exists()
-    )
+    # (The lookup compares the address's blind index: addresses are encrypted at rest.)
+    email_in_use = bool(email) and User.objects.filter(email__iexact=email).exists()
     if email_in_use:
         candidate.email = ""
     now = timezone.now()
@@ -109,8 +107,6 @@ def sign_up(
             candidate.save()
     except IntegrityError as exc:
         raise ConflictError("That pseudonym is taken. Try one of the suggestions.", code="pseudonym_taken") from exc
-    if email and not email_in_use:
-        EmailAddress.objects.create(user=candidate, email=email, primary=True, verified=False)
     return candidate
 
 

@@ -6,20 +6,23 @@ from allauth.account.views import SignupView as BaseSignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from hearth.accounts.blocks import block_kind
 from hearth.accounts.forms import ApiTokenForm, PreferencesForm, ProfileForm
+from hearth.accounts.mfa import has_mfa, holds_staff_role, mfa_verified
 from hearth.accounts.pseudonyms import suggest_pseudonyms
 from hearth.accounts.services import create_api_token, revoke_api_token, update_preferences, update_profile
+from hearth.accounts.sessions import end_all_sessions, end_other_sessions, end_session, signed_in_sessions
 from hearth.communities.selectors import visible_memberships_of
 from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AuthedRequest
 from hearth.lib.ratelimit import check_rate_limit
-from hearth.permissions import access_member
+from hearth.permissions import access_member, holds_moderator_role
 from hearth.safety.services import parse_acknowledged, redact_own_details
 from hearth.safety.submission import submit_screened
 
@@ -37,6 +40,10 @@ class SignupView(BaseSignupView):  # type: ignore[misc]
         initial: dict[str, Any] = super().get_initial()
         initial.setdefault("username", self._suggestions[0])
         return initial
+
+
+def email_addresses_not_offered(request: HttpRequest) -> HttpResponse:
+    raise Http404
 
 
 class MemberProfileView(View):
@@ -154,3 +161,53 @@ class ApiTokensView(View):
             else:
                 return self._render(request, ApiTokenForm(), secret=secret)
         return self._render(request, form, status=400)
+
+
+@method_decorator(login_required, name="dispatch")
+class SessionsView(View):
+    """Where the member is signed in; sign out one device, every other device, or everywhere."""
+
+    template_name = "accounts/sessions/index.html"
+
+    def get(self, request: AuthedRequest) -> HttpResponse:
+        sessions = signed_in_sessions(request.user, current_key=request.session.session_key)
+        return render(request, self.template_name, {"sessions": sessions})
+
+    def post(self, request: AuthedRequest) -> HttpResponse:
+        action = request.POST.get("action", "")
+        if action == "everywhere":
+            end_all_sessions(request, request.user)
+            return redirect("account_login")
+        if action == "others":
+            ended = end_other_sessions(request, request.user)
+            messages.success(request, f"Signed out of {ended} other session{'s' if ended != 1 else ''}.")
+        elif action == "end":
+            try:
+                ended_one = end_session(request, request.user, session_id=int(request.POST.get("session", "")))
+            except ValueError:
+                ended_one = False
+            if ended_one:
+                messages.success(request, "That session is signed out.")
+            else:
+                messages.error(request, "That session has already ended.")
+        return redirect("accounts:sessions")
+
+
+@method_decorator(login_required, name="dispatch")
+class MfaRequiredView(View):
+    """Where a moderator, professional or admin lands when a power needs two-factor authentication first."""
+
+    template_name = "accounts/mfa_required/index.html"
+
+    def get(self, request: AuthedRequest) -> HttpResponse:
+        next_url = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = ""
+        user = request.user
+        context = {
+            "next": next_url,
+            "has_mfa": has_mfa(user),
+            "verified": mfa_verified(user),
+            "has_powers": holds_staff_role(user) or holds_moderator_role(user),
+        }
+        return render(request, self.template_name, context, status=200 if context["verified"] else 403)

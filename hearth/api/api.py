@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from hearth.accounts.mfa import MfaRequired
 from hearth.api.accounts import router as accounts_router
 from hearth.api.auth import MEMBER_AUTH
 from hearth.api.chat import router as chat_router
@@ -20,6 +21,7 @@ from hearth.api.forums import router as forums_router
 from hearth.api.listeners import router as listeners_router
 from hearth.api.moderation import router as moderation_router
 from hearth.api.oncall import router as oncall_router
+from hearth.api.privacy import router as privacy_router
 from hearth.api.wellbeing import router as wellbeing_router
 from hearth.core.errors import ApplicationError, RateLimited
 from hearth.permissions import NOT_FOUND
@@ -56,6 +58,11 @@ def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpRespo
     if isinstance(exc, RateLimited):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+@api.exception_handler(MfaRequired)
+def _mfa_required(request: HttpRequest, exc: MfaRequired) -> HttpResponse:
+    return _error(request, 403, str(exc), exc.code)
 
 
 @api.exception_handler(PermissionDenied)
@@ -107,3 +114,4 @@ api.add_router("", listeners_router, tags=["listeners"])
 api.add_router("", moderation_router, tags=["moderation"])
 api.add_router("", oncall_router, tags=["on call"])
 api.add_router("", wellbeing_router, tags=["wellbeing"])
+api.add_router("", privacy_router, tags=["data rights"])

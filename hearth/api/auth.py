@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
-from ninja.utils import check_csrf
 
 from hearth.accounts.models import User
 from hearth.accounts.services import authenticate_api_token
+from hearth.core.security import check_csrf
 from hearth.permissions import AnyUser
 
 

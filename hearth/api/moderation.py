@@ -9,11 +9,14 @@ from ninja import Router, Status
 
 from hearth.accounts.blocks import block_member, unblock_member
 from hearth.api.auth import member_of
+from hearth.api.schemas.accounts import MemberRefOut
 from hearth.api.schemas.common import AUTH, UNSAFE, Text, errors
 from hearth.api.schemas.moderation import (
     ActionIn,
     AppealIn,
     AppealOut,
+    AuthorRevealIn,
+    AuthorRevealOut,
     BlockIn,
     BlockOut,
     DecisionOut,
@@ -26,8 +29,9 @@ from hearth.moderation.actions import ActionRequest, perform_action
 from hearth.moderation.appeals import appeal_decision, appealable_decisions
 from hearth.moderation.models import AuditLogEntry
 from hearth.moderation.reports import report_member, report_post
+from hearth.moderation.reveal import reveal_anonymous_author
 from hearth.moderation.selectors import access_queue_item, attach_posts, is_moderator_anywhere, open_queue
-from hearth.permissions import NOT_FOUND, access_member, access_post, memberships_of
+from hearth.permissions import NOT_FOUND, access_member, access_post, check_staff_mfa, memberships_of
 
 router = Router()
 THANKS = "Thank you for telling us. A moderator will look at it; the person you reported won't know it was you."
@@ -82,11 +86,21 @@ def appeal(request: HttpRequest, decision_id: int, payload: AppealIn) -> Status[
     return Status(201, AppealOut(id=result.id, status=result.status))
 
 
+@router.post("/posts/{post_id}/author-reveals", response={200: AuthorRevealOut, **errors(*UNSAFE, 404)})
+def reveal_author(request: HttpRequest, post_id: int, payload: AuthorRevealIn) -> AuthorRevealOut:
+    """Who wrote an anonymous post (its community's moderators, global moderators and admins only). Each call is
+    written to the audit log, with your reason. A thread's author is its opening post's author."""
+    user = member_of(request)
+    author = reveal_anonymous_author(user, access_post(user, post_id), reason=payload.reason)
+    return AuthorRevealOut(post_id=post_id, author=MemberRefOut.from_user(author), logged=True)
+
+
 @router.get("/moderation/queue", response={200: list[QueueItemOut], **errors(*AUTH, 403)})
 def queue(request: HttpRequest) -> list[QueueItemOut]:
     """Open items, riskiest first then the longest waiting (moderators only)."""
     user = member_of(request)
     if not is_moderator_anywhere(user):
+        check_staff_mfa(user)
         raise PermissionDenied("The moderation queue is for moderators.")
     now = timezone.now()
     return [QueueItemOut.from_item(item, now=now) for item in open_queue(user)]

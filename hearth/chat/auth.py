@@ -11,6 +11,7 @@ from channels.middleware import BaseMiddleware
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 
+from hearth.accounts.mfa import attach_session
 from hearth.accounts.models import User
 from hearth.accounts.services import authenticate_api_token
 from hearth.core.realtime import in_thread
@@ -27,6 +28,9 @@ class TokenAuthMiddleware(BaseMiddleware):  # type: ignore[misc]
         scheme, _, token = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
         if scheme.lower() == "bearer":
             scope = dict(scope, user=await _user_for_token(token.strip()) or AnonymousUser())
+        else:
+            # Moderator powers on this socket then need the session's sign-in to have passed 2FA.
+            attach_session(getattr(scope["user"], "_wrapped", scope["user"]), scope.get("session"))
         return await super().__call__(scope, receive, send)
 
 

@@ -8,17 +8,20 @@ Frames from the client (JSON objects):
   {"type": "ping"}                        keeps the person present in the room
 
 Frames to the client: welcome, history, message, update, removed, reactions, ack, nudge, error, typing,
-presence, alert (moderators only), notification, pong. Close codes: 4403 not allowed, 4400 malformed frame,
-4413 frame too large, 4429 too many frames.
+presence, alert (moderators only), notification, pong. Close codes: 4401 signed out from another device,
+4403 not allowed, 4400 malformed frame, 4413 frame too large, 4429 too many frames, 4503 live updates paused
+(the channel layer is unreachable: reconnect with a growing delay; pages and forms keep working).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import time
+from collections.abc import Coroutine
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -27,9 +30,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from redis.exceptions import RedisError
 
 from hearth.accounts.blocks import hidden_author_ids
 from hearth.accounts.models import User
+from hearth.accounts.sessions import session_tag
 from hearth.chat import events, presence
 from hearth.chat.auth import RAW_SEND
 from hearth.chat.hub import hub_for, room_group
@@ -60,11 +65,49 @@ FRAMES_PER_10_SECONDS = 60
 TYPING_EVERY_SECONDS = 2.0
 
 
+LIVE_PAUSED = 4503
+LAYER_ERRORS = (RedisError, OSError)  # what the channel layer raises while Redis is unreachable
+
+
 def notification_frame(event: dict[str, Any]) -> dict[str, Any]:
     return {k: event[k] for k in ("unread", "title", "url", "urgent")} | {"type": "notification"}
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class LiveConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    """A socket that closes with LIVE_PAUSED, rather than failing, when the channel layer (Redis) is down, so
+    the page can say that live updates are paused and try again later."""
+
+    accepted = False
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as exc:
+            logger.warning("Socket closed: the channel layer is unreachable (%s)", type(exc).__name__)
+            with contextlib.suppress(Exception):  # the client may be gone already
+                if not self.accepted:  # a refused handshake would hide the close code
+                    await self.accept()
+                await self.close(code=LIVE_PAUSED)
+            await self.disconnect(LIVE_PAUSED)
+
+    async def accept(self, subprotocol: str | None = None, headers: Any = None) -> None:
+        await super().accept(subprotocol, headers)
+        self.accepted = True
+
+    async def user_sessions_ended(self, event: dict[str, Any]) -> None:
+        """The person signed this socket's session out from another device (hearth.accounts.sessions)."""
+        key = getattr(self.scope.get("session"), "session_key", None)
+        if key and session_tag(key) in event["sessions"]:
+            await self.close(code=4401)
+
+
+async def quietly(step: Coroutine[Any, Any, Any]) -> None:
+    """Clean-up that needs the channel layer: when the layer is down there is nothing there to clean."""
+    with contextlib.suppress(*LAYER_ERRORS):
+        await step
+
+
+class NotificationConsumer(LiveConsumer):
     """Every signed-in page listens here: the unread count stays current, and urgent alerts (on call, a chat
     handed over, a listener found) appear at once. It only receives; anything sent to it closes it."""
 
@@ -85,7 +128,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            await quietly(self.channel_layer.group_discard(self.group, self.channel_name))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         await self.close(code=4400)
@@ -93,10 +136,13 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def user_notification(self, event: dict[str, Any]) -> None:
         await self.send_json(notification_frame(event))
 
+    async def user_erased(self, event: dict[str, Any]) -> None:
+        await self.close(code=4403)  # the account was closed (hearth.privacy.erasure)
+
     # Events for chat sockets reach every socket of the person too: `dispatch` ignores those it has no handler for.
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class ChatConsumer(LiveConsumer):
     user: User
     room: Room
     hidden: frozenset[int]
@@ -168,11 +214,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if not getattr(self, "joined", False):
             return
         if self.in_call:
-            await self._call({"action": "leave"})
-        await hub_for(self.channel_layer).leave(self.room.id, self)
+            await quietly(self._call({"action": "leave"}))
+        await quietly(hub_for(self.channel_layer).leave(self.room.id, self))
         self.writer.cancel()
         for group in self._groups():
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await quietly(self.channel_layer.group_discard(group, self.channel_name))
         await in_thread(presence.leave)(self.channel_name)
         await self._announce_presence()
 
@@ -465,6 +511,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         names = [p["name"] for p in event["people"] if p["id"] not in self.hidden]
         await self.send_json({"type": "presence", "people": names, "count": event["count"]})
 
+    async def chat_unavailable(self, event: dict[str, Any]) -> None:
+        """From the hub: it lost the channel layer, and with it this room's live events."""
+        await self.close(code=LIVE_PAUSED)
+
     async def chat_ended(self, event: dict[str, Any]) -> None:
         if event.get("room") == self.room.id:
             await self.send_json({"type": "ended"})
@@ -475,6 +525,11 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def user_notification(self, event: dict[str, Any]) -> None:
         await self.send_json(notification_frame(event))
+
+    async def user_erased(self, event: dict[str, Any]) -> None:
+        """The account was closed (hearth.privacy.erasure): say so, and close without reconnecting."""
+        await self.send_json({"type": "error", "code": "forbidden", "detail": "This account is closed."})
+        await self.close(code=4403)
 
     @classmethod
     async def encode_json(cls, content: dict[str, Any]) -> str:

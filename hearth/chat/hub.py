@@ -46,7 +46,11 @@ class RoomHub:
             first = not self.rooms[room_id]
             self.rooms[room_id].add(subscriber)
             if first:
-                await self.layer.group_add(room_group(room_id), self.channel)
+                try:
+                    await self.layer.group_add(room_group(room_id), self.channel)
+                except BaseException:  # not subscribed: the next socket to join must try again
+                    self.rooms[room_id].discard(subscriber)
+                    raise
 
     async def leave(self, room_id: int, subscriber: Subscriber) -> None:
         async with self.lock:
@@ -65,13 +69,27 @@ class RoomHub:
                 event = await self.layer.receive(channel)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # the layer's connection dropped: keep serving once it is back
-                logger.exception("Chat hub could not read from the channel layer")
-                await asyncio.sleep(1)
-                continue
+            except Exception as exc:
+                logger.warning("Chat hub lost the channel layer (%s); its sockets will reconnect", type(exc).__name__)
+                await self._lost()
+                return
             room_id = event.get("room")
             for subscriber in list(self.rooms.get(room_id, ())) if isinstance(room_id, int) else ():
                 subscriber.deliver(event)
+
+    async def _lost(self) -> None:
+        """The layer failed (Redis down or restarted, so subscriptions may be gone). Close every socket, which
+        reconnects and catches up by number, and start afresh with the next join: a new channel, new groups."""
+        async with self.lock:
+            rooms, self.rooms = self.rooms, defaultdict(set)
+            self.channel = None
+            for task in self.tasks:
+                if task is not asyncio.current_task():
+                    task.cancel()
+            self.tasks = []
+        for room_id, subscribers in rooms.items():
+            for subscriber in subscribers:
+                subscriber.deliver({"type": "chat.unavailable", "room": room_id})
 
     async def _refresh(self) -> None:
         while True:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from hearth.core.fields import EncryptedTextField
 from hearth.forums.models import ContentStatus, ReactionKind
 
 
@@ -87,14 +88,15 @@ class Message(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages")
     # Made by the sending client, so a retried send is recognised and not stored twice.
     client_id = models.CharField(max_length=64)
-    body = models.TextField()
-    body_html = models.TextField()
+    # Encrypted at rest, in every kind of room: 1:1 support chats above all (chat text is never searched).
+    body = EncryptedTextField()
+    body_html = EncryptedTextField()
     reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     topics = models.JSONField(default=list, blank=True, help_text="Sensitive topics, shown behind a warning.")
     labels = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=ContentStatus.choices, default=ContentStatus.PUBLISHED)
     risk_level = models.PositiveSmallIntegerField(default=0)
-    moderator_note = models.CharField(max_length=300, blank=True, default="")
+    moderator_note = EncryptedTextField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
 

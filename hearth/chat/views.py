@@ -25,6 +25,7 @@ from hearth.chat.selectors import HISTORY_PAGE, community_sessions, messages_bef
 from hearth.chat.services import delete_message, lobby_for, schedule_session, send_message, toggle_reaction
 from hearth.communities.models import Community
 from hearth.core.errors import ApplicationError
+from hearth.core.security import allow_camera_and_microphone
 from hearth.core.typealias import AuthedRequest
 from hearth.forums.models import ContentStatus, ReactionKind
 from hearth.listeners.forms import HandOverForm, RatingForm
@@ -184,7 +185,7 @@ def room_view(request: AuthedRequest, room_id: int) -> HttpResponse:
             "country": country_for_request(request),
             "plan": safety_plan_for(request.user),
         }
-    return render(request, "chat/room/index.html", context)
+    return _room_page(request, context)
 
 
 @login_required
@@ -209,7 +210,13 @@ def send_view(request: AuthedRequest, room_id: int) -> HttpResponse:
         return redirect(reverse("chat:room", args=[room.id]) + f"#m-{sent.message.seq}")
     context = _room_context(request, room, before=None, form=form)
     context["nudge"] = outcome.nudge
-    return render(request, "chat/room/index.html", context, status=outcome.status)
+    return _room_page(request, context, status=outcome.status)
+
+
+def _room_page(request: AuthedRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
+    response = render(request, "chat/room/index.html", context, status=status)
+    # Only a page that can start a call may ask for the camera and microphone.
+    return allow_camera_and_microphone(response) if context["calls_allowed"] else response
 
 
 @login_required

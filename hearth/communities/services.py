@@ -19,7 +19,7 @@ from hearth.communities.models import (
     RequestStatus,
 )
 from hearth.core.errors import ApplicationError, ConflictError
-from hearth.permissions import check_manage_members_permission, forget_memberships, is_staff_moderator
+from hearth.permissions import check_manage_members_permission, check_staff_mfa, forget_memberships, is_staff_moderator
 
 
 def _add_member(user: User, community: Community, *, role: str = MembershipRole.MEMBER) -> Membership:
@@ -125,6 +125,7 @@ def decline_invitation(user: User, invitation: Invitation) -> None:
 def set_member_role(admin: User, community: Community, member: User, *, role: str) -> Membership:
     """Make a member a community moderator or back again (admins and global moderators only)."""
     if not is_staff_moderator(admin):
+        check_staff_mfa(admin, community)
         raise PermissionDenied("Only admins and global moderators can appoint community moderators.")
     if role not in MembershipRole.values:
         raise ApplicationError("Unknown role.", code="unknown_role")

@@ -5,8 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from hearth.moderation.selectors import is_moderator_anywhere
 from hearth.notifications.models import Notification
+from hearth.permissions import holds_moderator_role
 
 
 def hearth(request: HttpRequest) -> dict[str, Any]:
@@ -15,7 +15,8 @@ def hearth(request: HttpRequest) -> dict[str, Any]:
     nav: dict[str, Any] = {}
     if signed_in and user is not None:
         nav = {
-            "nav_is_moderator": is_moderator_anywhere(user),
+            # Shown before 2FA is set up too: following it explains what to do (hearth.accounts.mfa).
+            "nav_is_moderator": holds_moderator_role(user),
             "nav_unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         }
     return {

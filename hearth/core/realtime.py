@@ -54,7 +54,9 @@ def send_after_commit(group: str, event: dict[str, Any]) -> None:
         worker.start()
         worker.join()
 
-    transaction.on_commit(send)
+    # robust: the write is stored and its answer must go out even when the channel layer (Redis) is down; the
+    # failure is logged and clients catch up by number when live updates come back.
+    transaction.on_commit(send, robust=True)
 
 
 def _serving_loop() -> asyncio.AbstractEventLoop | None:

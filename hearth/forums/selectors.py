@@ -20,7 +20,6 @@ from hearth.permissions import (
     can_delete_post,
     can_edit_post,
     can_post_in,
-    can_see_author,
     filter_visible_threads,
     is_moderator,
 )
@@ -42,10 +41,11 @@ def clamp_page(value: Any) -> int:
 
 
 def _author_label(user: AnyUser, item: Thread | Post, community: Community) -> tuple[str, bool]:
-    """(label, shown_as_anonymous). Moderators see "Name (posted anonymously)"."""
+    """(label, shown_as_anonymous). Only the author sees "Name (posted anonymously)"; moderators see who wrote it
+    only by asking, which is logged (moderation.reveal)."""
     if not item.is_anonymous:
         return item.author.username, False
-    if can_see_author(user, item, community):
+    if user.is_authenticated and user.id == item.author_id:
         return f"{item.author.username} (posted anonymously)", True
     return ANONYMOUS_LABEL, True
 
@@ -164,6 +164,7 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
     for post in posts:
         post.thread = thread
         post.author_label, post.shown_anonymous = _author_label(user, post, community)  # type: ignore[attr-defined]
+        post.can_reveal_author = moderator and post.shown_anonymous and post.author_id != user.id  # type: ignore[attr-defined]
         post.warnings = reader.warnings(post.topics, post.body, thread.title if post.is_opening else "")  # type: ignore[attr-defined]
         post.topic_labels = topic_labels(post.topics)  # type: ignore[attr-defined]
         post.label_resources = label_resources(post.labels)  # type: ignore[attr-defined]

@@ -1,4 +1,8 @@
-"""Fixed-window write limits kept in the cache (Redis when configured, so shared by all processes)."""
+"""Fixed-window write limits kept in the cache (Redis when configured, so shared by all processes).
+
+While Redis is unreachable each process counts on its own instead: limits then allow up to one full quota per
+process, a looser bound but still a bound. Failing open would let a flood of posts or reports, or a run of
+password guesses, through for as long as the outage lasts."""
 
 from __future__ import annotations
 
@@ -7,10 +11,15 @@ import hmac
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
+from hearth.core.cache import cache_down
 from hearth.core.errors import RateLimited
+
+# Counts kept in this process while the shared cache is down.
+_local = LocMemCache("hearth-rate-limits", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def check_rate_limit(
@@ -25,17 +34,22 @@ def check_rate_limit(
     limit, period = configured
     window = int(time.time() // period)
     cache_key = f"rl:{action}:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=period + 1):
-        count = 1
-    else:
-        try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr
-            cache.add(cache_key, 1, timeout=period + 1)
-            count = 1
+    count = _count(cache, cache_key, period)
+    if cache_down():
+        count = _count(_local, cache_key, period)
     if count > limit:
         retry_after = int(period - (time.time() % period)) + 1
         raise RateLimited(message.format(wait=_human(retry_after)), retry_after=retry_after)
+
+
+def _count(backend: BaseCache, cache_key: str, period: int) -> int:
+    if backend.add(cache_key, 1, timeout=period + 1):
+        return 1
+    try:
+        return int(backend.incr(cache_key))
+    except ValueError:  # expired between add and incr
+        backend.add(cache_key, 1, timeout=period + 1)
+        return 1
 
 
 def address_key(request: HttpRequest) -> str:

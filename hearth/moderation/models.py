@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from hearth.core.fields import EncryptedTextField
+
 
 class QueueStatus(models.TextChoices):
     OPEN = "open", "Waiting"
@@ -85,7 +87,8 @@ class AuditLogEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=30, choices=ActionKind.choices)
-    reason = models.TextField(blank=True, default="")
+    # Encrypted at rest: it can hold a listener's note on a 1:1 chat, or a moderator's private message to a member.
+    reason = EncryptedTextField(blank=True, default="")
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = models.ForeignKey(

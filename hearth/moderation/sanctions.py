@@ -16,7 +16,7 @@ from hearth.core.errors import ApplicationError, ConflictError
 from hearth.moderation.models import ActionKind, QueueItem, Sanction, SanctionKind
 from hearth.moderation.services import clean_reason, log_action
 from hearth.notifications.services import notify
-from hearth.permissions import is_moderator, is_staff_moderator
+from hearth.permissions import check_staff_mfa, is_moderator, is_staff_moderator
 
 MAX_DAYS = 365
 _ACTION = {
@@ -40,9 +40,11 @@ def check_sanction_permission(moderator: User, member: User, kind: str, communit
         raise PermissionDenied("Only an admin can act on staff accounts.")
     if kind in (SanctionKind.SUSPENSION, SanctionKind.BAN):
         if not is_staff_moderator(moderator):
+            check_staff_mfa(moderator)
             raise PermissionDenied("Only global moderators and admins can suspend or ban.")
         return
     if community is None or not is_moderator(moderator, community):
+        check_staff_mfa(moderator, community)
         raise PermissionDenied("Only this community's moderators can do that.")
 
 

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from hearth.accounts.mfa import mfa_verified
 from hearth.communities.models import Community
 from hearth.forums.models import Post
 from hearth.moderation.models import ActionKind, AuditLogEntry, QueueItem, QueueStatus
@@ -31,7 +32,8 @@ def moderated_community_ids(user: AnyUser) -> list[int] | None:
     """Communities whose queue this person works; None means all (global moderators and admins)."""
     if is_staff_moderator(user):
         return None
-    return [cid for cid, m in memberships_of(user).items() if m.is_moderator]
+    ids = [cid for cid, m in memberships_of(user).items() if m.is_moderator]
+    return ids if ids and mfa_verified(user) else []
 
 
 def is_moderator_anywhere(user: AnyUser) -> bool:

@@ -20,7 +20,7 @@ from hearth.forums.models import ContentStatus, Post, PostRevision, Thread
 from hearth.moderation.models import ActionKind, AuditLogEntry, QueueItem, QueueStatus
 from hearth.notifications.services import notify
 from hearth.oncall.services import alert_on_call
-from hearth.permissions import is_moderator, is_staff_moderator
+from hearth.permissions import check_staff_mfa, is_moderator, is_staff_moderator
 from hearth.safety.models import Screening
 from hearth.safety.policy import Decision
 
@@ -118,9 +118,11 @@ def clean_reason(reason: str) -> str:
 def check_moderate_item_permission(user: User, item: QueueItem) -> None:
     if item.community is None:
         if not is_staff_moderator(user):
+            check_staff_mfa(user)
             raise PermissionDenied("Only global moderators and admins can act on this.")
         return
     if not is_moderator(user, item.community):
+        check_staff_mfa(user, item.community)
         raise PermissionDenied("Only this community's moderators can act on this.")
 
 

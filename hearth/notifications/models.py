@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from hearth.core.fields import EncryptedTextField
+
 
 class Notification(models.Model):
     """An in-app message to one member. Its text is written by Hearth, never copied from what others wrote."""
@@ -11,7 +13,8 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, default="")
+    # Encrypted at rest: moderators' private messages to a member arrive here.
+    body = EncryptedTextField(blank=True, default="")
     url = models.CharField(max_length=300, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

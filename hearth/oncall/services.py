@@ -34,7 +34,7 @@ from hearth.moderation.selectors import is_moderator_anywhere
 from hearth.notifications.services import notify
 from hearth.oncall.models import Alert, AlertTier, Shift, ShiftRole
 from hearth.oncall.selectors import fallback_moderators, on_duty_moderators
-from hearth.permissions import AnyUser, is_moderator
+from hearth.permissions import AnyUser, check_staff_mfa, is_moderator
 from hearth.safety.analyzers.base import RiskLevel
 
 logger = logging.getLogger(__name__)
@@ -50,8 +50,10 @@ AUTO_HOLD_ACTION = ActionKind.HOLD
 def check_on_call_permission(user: AnyUser, community: Community | None) -> None:
     """Only moderators can be on call: for one community they moderate, or for all of theirs."""
     if community is not None and not is_moderator(user, community):
+        check_staff_mfa(user, community)
         raise PermissionDenied("Only this community's moderators can be on call for it.")
     if community is None and not is_moderator_anywhere(user):
+        check_staff_mfa(user)
         raise PermissionDenied("On call is for moderators.")
 
 
@@ -222,8 +224,10 @@ def acknowledge_alert(moderator: User, alert: Alert) -> Alert:
     if alert.recipient_id != moderator.id:
         raise PermissionDenied("This alert was sent to someone else.")
     if item.community is not None and not is_moderator(moderator, item.community):
+        check_staff_mfa(moderator, item.community)
         raise PermissionDenied("Only this community's moderators can act on this.")
     if item.community is None and not is_moderator_anywhere(moderator):
+        check_staff_mfa(moderator)
         raise PermissionDenied("On call is for moderators.")
     if alert.acknowledged_at is not None:
         raise ConflictError("This alert is already acknowledged.", code="already_acknowledged")

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from hearth.accounts.models import User
+from hearth.core.fields import EncryptedJSONField
 from hearth.wellbeing.sections import KEY_SECTIONS, SECTIONS, SECTIONS_BY_KEY, Section
 
 
@@ -14,12 +15,11 @@ class SafetyPlan(models.Model):
     shows it to anyone else, and its text never passes the publishing pipeline or reaches a log.
 
     `sections` maps each key in `hearth.wellbeing.sections.SECTION_KEYS` to a short list of strings; services
-    keep it in that shape. One field, rather than one per section, so that encrypting it at rest later is one
-    change to one column, and a new section needs no migration.
+    keep it in that shape, encrypted at rest as one value, so a new section needs no migration.
     """
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="safety_plan")
-    sections = models.JSONField(default=dict, blank=True)
+    sections = EncryptedJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

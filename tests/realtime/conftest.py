@@ -159,6 +159,9 @@ def chat_servers(realtime_env, transactional_db, tmp_path):
         "DATABASE_URL": _database_url(),
         "REDIS_URL": realtime_env,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "hearth-realtime-tests-only-not-a-secret",
+        # The servers read what the tests wrote: the same keys (config.test_settings puts them in os.environ).
+        "HEARTH_ENCRYPTION_KEYS": os.environ["HEARTH_ENCRYPTION_KEYS"],
+        "HEARTH_BLIND_INDEX_KEYS": os.environ["HEARTH_BLIND_INDEX_KEYS"],
         "ALLOWED_HOSTS": "127.0.0.1",
         "DEBUG": "false",
         "HEARTH_VAR_DIR": str(tmp_path),

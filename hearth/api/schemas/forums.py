@@ -1,7 +1,8 @@
 """Forums: threads, posts, reactions and search, each as a particular reader sees it.
 
 Builders take objects decorated by `hearth.forums.selectors` (author_label, warnings, …). An anonymous author is
-named only when `permissions.can_see_author` allows it; a removed post carries no text for non-moderators.
+named only to themselves (moderators ask through `moderation.reveal`, which is logged); a removed post carries no
+text for non-moderators.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from hearth.chat.models import Message
 from hearth.communities.models import Community
 from hearth.forums.models import Post, PostRevision, ReactionKind, Thread
 from hearth.forums.selectors import PostPage
-from hearth.permissions import AnyUser, can_see_author
+from hearth.permissions import AnyUser
 from hearth.safety.resources import all_countries
 from hearth.wellbeing.selectors import safety_plan_for
 
@@ -42,7 +43,8 @@ def _topics_from_labels(labels: list[str]) -> list[TopicOut]:
 
 
 def _author(viewer: AnyUser, item: Thread | Post, author: User, community: Community) -> MemberRefOut | None:
-    if not can_see_author(viewer, item, community):
+    # Moderators too get null here: they ask with POST /posts/{post_id}/author-reveals, which is logged.
+    if item.is_anonymous and not (viewer.is_authenticated and viewer.id == item.author_id):
         return None
     return MemberRefOut.from_user(author)
 
@@ -59,7 +61,8 @@ class ThreadOut(Schema):
     community: CommunityRefOut
     title: str
     author: MemberRefOut | None = Field(
-        description="Null when the thread is anonymous and you may not see who wrote it."
+        description="Null when the thread is anonymous and you did not write it. Moderators can ask with "
+        "POST /posts/{post_id}/author-reveals on its opening post; each look is logged."
     )
     author_label: str = Field(description='What to show as the author, e.g. "Anonymous member".')
     is_anonymous: bool
@@ -160,7 +163,10 @@ class PostOut(Schema):
     thread_id: int
     number: int = Field(description="1 for the opening post, then 2, 3, … without gaps.")
     is_opening: bool
-    author: MemberRefOut | None = Field(description="Null when the post is anonymous and you may not see who wrote it.")
+    author: MemberRefOut | None = Field(
+        description="Null when the post is anonymous and you did not write it. Moderators can ask with "
+        "POST /posts/{post_id}/author-reveals; each look is logged."
+    )
     author_label: str
     is_anonymous: bool
     created_at: datetime

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from ninja import Field, Schema
 
+from hearth.api.schemas.accounts import MemberRefOut
 from hearth.api.schemas.common import Text
 from hearth.moderation.models import AuditLogEntry, QueueItem
 
@@ -80,7 +81,10 @@ class QueueItemOut(Schema):
     status: str
     reasons: list[str]
     community: str | None
-    author: str
+    author: str | None = Field(
+        description="The member concerned; null when the item is about an anonymous post. To see who wrote it, "
+        "POST /posts/{post_id}/author-reveals (each look is logged)."
+    )
     post_id: int | None
     created_at: datetime
     due_at: datetime
@@ -98,13 +102,23 @@ class QueueItemOut(Schema):
             status=item.status,
             reasons=item.reasons,
             community=item.community.slug if item.community else None,
-            author=item.author.username,
+            author=None if post is not None and post.is_anonymous else item.author.username,
             post_id=post.id if post else None,
             created_at=item.created_at,
             due_at=item.due_at,
             overdue=item.due_at < now,
             claimed_by=item.claimed_by.username if item.claimed_by else None,
         )
+
+
+class AuthorRevealIn(Schema):
+    reason: Text = Field(default="", max_length=5000, description="Why you need to know; kept in the audit log.")
+
+
+class AuthorRevealOut(Schema):
+    post_id: int
+    author: MemberRefOut
+    logged: bool = Field(description="Always true: every look at an anonymous author is in the audit log.")
 
 
 class ActionName(StrEnum):

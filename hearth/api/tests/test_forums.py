@@ -199,15 +199,21 @@ class TestAnonymity:
         text = get(client_for(thread.author), f"/threads/{thread.id}").content.decode()
         assert other_member.username not in text
 
-    def test_moderators_see_the_author(self, member, moderator_client, anonymous_thread):
-        detail = get(moderator_client, f"/threads/{anonymous_thread.id}").json()
-        assert detail["posts"][0]["author"]["pseudonym"] == member.username
-        assert detail["posts"][0]["author_label"] == f"{member.username} (posted anonymously)"
-        assert detail["thread"]["author"]["pseudonym"] == member.username
+    def test_moderators_see_the_author_only_by_asking(self, member, moderator_client, anonymous_thread):
+        response = get(moderator_client, f"/threads/{anonymous_thread.id}")
+        assert member.username not in response.content.decode()
+        detail = response.json()
+        assert detail["posts"][0]["author"] is None
+        assert detail["posts"][0]["author_label"] == "Anonymous member"
+        assert detail["thread"]["author"] is None
+        reveal = post(moderator_client, f"/posts/{detail['posts'][0]['id']}/author-reveals", {"reason": "Risk"})
+        assert reveal.json()["author"]["pseudonym"] == member.username
 
-    def test_global_moderators_see_the_author(self, member, global_moderator, anonymous_thread):
-        detail = get(client_for(global_moderator), f"/threads/{anonymous_thread.id}").json()
-        assert detail["posts"][0]["author"]["pseudonym"] == member.username
+    def test_global_moderators_see_the_author_only_by_asking(self, member, global_moderator, anonymous_thread):
+        client = client_for(global_moderator)
+        assert get(client, f"/threads/{anonymous_thread.id}").json()["posts"][0]["author"] is None
+        reveal = post(client, f"/posts/{opening_post(anonymous_thread).id}/author-reveals", {})
+        assert reveal.json()["author"]["pseudonym"] == member.username
 
     def test_communities_that_forbid_anonymity_refuse_it(self, member_client, community):
         community.allow_anonymous_posts = False

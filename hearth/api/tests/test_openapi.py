@@ -70,8 +70,12 @@ OPERATIONS = {
     ("post", "/api/v1/me/decisions/{decision_id}/appeal"),
     ("get", "/api/v1/moderation/queue"),
     ("post", "/api/v1/moderation/items/{item_id}/actions"),
+    ("post", "/api/v1/posts/{post_id}/author-reveals"),
     ("get", "/api/v1/me/safety-plan"),
     ("put", "/api/v1/me/safety-plan"),
+    ("get", "/api/v1/me/export"),
+    ("get", "/api/v1/me/erasure"),
+    ("post", "/api/v1/me/erasure"),
 }
 SESSION_ONLY = ("post", "/api/v1/me/tokens")  # a token cannot mint more tokens
 PUBLIC = {

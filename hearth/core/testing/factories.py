@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.utils import timezone
 
 from hearth.accounts.models import User
@@ -10,6 +14,21 @@ from hearth.communities.models import Community, Membership, MembershipMode, Mem
 from hearth.forums.models import Post, Thread
 from hearth.forums.services import add_reply, create_thread
 from hearth.lib.markdown import render_markdown
+
+# Every test account with powers shares this authenticator-app secret, so tests can compute its codes.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 (tests only)
+
+
+def give_mfa(user: User) -> User:
+    """An authenticator app for `user` (moderator powers need one, see hearth.accounts.mfa)."""
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, *, steps_ahead: int = 0) -> str:
+    """The authenticator app's current code (or one `steps_ahead` 30-second steps later)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 + steps_ahead))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,6 +45,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
         if create:
             obj.save()
+            if obj.is_staff or obj.is_superuser or obj.is_global_moderator or obj.is_professional:
+                give_mfa(obj)
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):
@@ -54,6 +75,8 @@ def make_member(community: Community, *, role: str = MembershipRole.MEMBER, **us
     """A user who belongs to `community`, with its member count kept right."""
     user = UserFactory(**user_fields)
     Membership.objects.create(user=user, community=community, role=role)
+    if role == MembershipRole.MODERATOR:
+        give_mfa(user)
     Community.objects.filter(id=community.id).update(member_count=community.memberships.count())
     return user
 

@@ -56,7 +56,7 @@ class TestThreadPage:
         member_client.get(thread_url(large))
         assert count_queries(member_client, thread_url(small)) == count_queries(member_client, thread_url(large))
 
-    def test_anonymous_author_is_hidden_from_members_and_shown_to_moderators(
+    def test_anonymous_author_is_hidden_from_members_and_from_moderators_until_they_ask(
         self, member_client, moderator_client, community
     ):
         author = make_member(community, username="HiddenFern55")
@@ -64,8 +64,10 @@ class TestThreadPage:
         member_html = member_client.get(thread_url(thread)).content.decode()
         assert "Anonymous member" in member_html
         assert "HiddenFern55" not in member_html
+        assert "Show who wrote this" not in member_html
         moderator_html = moderator_client.get(thread_url(thread)).content.decode()
-        assert "HiddenFern55 (posted anonymously)" in moderator_html
+        assert "HiddenFern55" not in moderator_html
+        assert "Show who wrote this" in moderator_html
 
     def test_content_warning_collapses_the_post_without_javascript(self, member_client, community):
         thread = make_thread(community, title="A hard week", body="Long story.", topics=[SensitiveTopic.SELF_HARM])

@@ -130,10 +130,10 @@ class TestAlerts:
     ):
         go_on_duty(moderator, hours=1)
         urgent_post(community)
-        # session · user · memberships (may they be on call) · alerts with their items and communities
-        with django_assert_num_queries(4):
+        # session · user · memberships (may they be on call) · their 2FA · alerts with their items and communities
+        with django_assert_num_queries(5):
             get(moderator_client, "/me/on-call/alerts")
         for _ in range(4):
             urgent_post(community, author=make_member(community))
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             assert len(get(moderator_client, "/me/on-call/alerts").json()) == 5

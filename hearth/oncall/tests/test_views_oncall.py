@@ -98,12 +98,12 @@ class TestOnCallPage:
         urgent_post(community)
         # session · user · memberships (nav: moderator anywhere; cached on the user for the rest) · unread
         # notifications count (nav) · current shift · open alerts (with items and communities) · communities
-        # for the form
-        with django_assert_num_queries(7):
+        # for the form · their 2FA (moderator powers need it; cached on the user)
+        with django_assert_num_queries(8):
             assert moderator_client.get(URL).status_code == 200
         for _ in range(5):
             urgent_post(community, author=make_member(community))
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(8):
             response = moderator_client.get(URL)
         assert response.content.decode().count("Acknowledge and claim") == 6
 

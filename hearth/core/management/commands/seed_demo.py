@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -42,6 +44,9 @@ from hearth.listeners.models import Language, ListenerProfile, ListenerStatus, T
 
 # Documented in README.md. Only ever used for local demo accounts: see `--with-demo-accounts`.
 DEMO_PASSWORD = "hearth-demo-password"  # noqa: S105
+# Moderator powers need two-factor authentication (hearth.accounts.mfa), so demo moderators have an authenticator
+# app whose key is published like the password: add it to any authenticator app, or run `manage.py demo_code`.
+DEMO_TOTP_SECRET = "NBSWC4TUNAWWIZLNN4WTEZTBFVVWK6JB"  # noqa: S105
 
 
 # --- Communities -------------------------------------------------------------------------------------------
@@ -543,6 +548,7 @@ class Command(BaseCommand):
                 communities, created = self.ensure_communities()
                 if with_accounts:
                     accounts = self.ensure_accounts()
+                    self.ensure_two_factor(accounts)
                     self.ensure_memberships(accounts, communities)
                     threads = self.ensure_threads(accounts, communities)
                     self.ensure_listeners(accounts)
@@ -562,6 +568,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo sign-ins (password for every one: {DEMO_PASSWORD}):"))
         for account in ACCOUNTS:
             self.stdout.write(f"  {account.pseudonym:<14} {account.role}")
+        self.stdout.write(
+            f"Moderators also enter a code from an authenticator app with the key {DEMO_TOTP_SECRET}, "
+            "or the one `python manage.py demo_code` prints."
+        )
 
     def ensure_communities(self) -> tuple[dict[str, Community], int]:
         communities: dict[str, Community] = {}
@@ -601,6 +611,13 @@ class Command(BaseCommand):
                     user.save(update_fields=["is_global_moderator", "is_listener"])
             accounts[spec.pseudonym] = user
         return accounts
+
+    def ensure_two_factor(self, accounts: dict[str, User]) -> None:
+        for spec in ACCOUNTS:
+            user = accounts[spec.pseudonym]
+            staff = spec.is_global_moderator or spec.moderates
+            if staff and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, DEMO_TOTP_SECRET)
 
     def ensure_listeners(self, accounts: dict[str, User]) -> None:
         """Demo listeners have passed the training (as if today) and are available for 1:1 chats."""

@@ -10,7 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
+from hearth.core.ip_retention import purge_ip_addresses
 from hearth.oncall.services import escalate_overdue
+from hearth.privacy.erasure import process_due_erasures
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +54,10 @@ class Command(BaseCommand):
         escalated = escalate_overdue()
         if escalated:
             self.stdout.write(f"Escalated {escalated} unacknowledged alert{'s' if escalated != 1 else ''}.")
+        # After escalations, so a failing erasure never holds up an urgent alert.
+        erased = process_due_erasures()
+        if erased:
+            self.stdout.write(f"Erased {erased} account{'s' if erased != 1 else ''} (HEARTH_ERASURE_DAYS).")
+        dropped = purge_ip_addresses().total
+        if dropped:
+            self.stdout.write(f"Dropped {dropped} stored network address(es) (HEARTH_IP_RETENTION_DAYS).")

@@ -32,6 +32,10 @@
 
   function setStatus(text) { statusLine.textContent = text; }
 
+  // The page-wide "live updates are paused" banner (notify.js keeps it).
+  function livePaused(isPaused) { if (window.hearthLive) window.hearthLive.paused("chat", isPaused); }
+  var PAUSED = 4503; // the server closes with this while live updates are unavailable
+
   function newClientId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID().replace(/-/g, "");
     return String(Date.now()) + Math.random().toString(16).slice(2, 10);
@@ -272,6 +276,7 @@
     switch (frame.type) {
       case "welcome":
         retries = 0;
+        livePaused(false);
         setStatus("Live: new messages appear as they are sent.");
         // A little before the newest number seen: messages from different servers can arrive out of order.
         socket.send(JSON.stringify({ type: "sync", after: Math.max(0, lastSeq - 20) }));
@@ -322,7 +327,14 @@
       if (stopped || event.code === 4403) { setStatus(event.code === 4403 ? "This chat isn't open to you." : statusLine.textContent); return; }
       retries += 1;
       var wait = Math.min(15000, 500 * Math.pow(2, retries - 1));
-      setStatus("Connection lost. Reconnecting… Your messages are kept until they are sent.");
+      if (event.code === PAUSED) {
+        // Spread out, and at least every 10 s, so rooms come back soon after the outage but not all at once.
+        wait = Math.min(10000, wait) * (0.75 + Math.random() / 2);
+        setStatus("Not live right now. Sending still works; reload the page to see new messages.");
+      } else {
+        setStatus("Connection lost. Reconnecting… Your messages are kept until they are sent.");
+      }
+      if (event.code === PAUSED || retries > 1) livePaused(true);
       setTimeout(connect, wait);
     });
   }
