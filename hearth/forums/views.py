@@ -150,6 +150,8 @@ def reply_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
 
 
 def post_redirect_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:  # as the thread page does: sign in first, then the post
+        return redirect_to_login(request.get_full_path())
     post = access_post(request.user, post_id)
     return redirect(post_url(post))
 

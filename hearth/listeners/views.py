@@ -102,15 +102,24 @@ def cancel_view(request: AuthedRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def accept_view(request: AuthedRequest, request_id: int) -> HttpResponse:
-    support = accept_request(request.user, access_support_request(request.user, request_id))
+    try:
+        support = accept_request(request.user, access_support_request(request.user, request_id))
+    except ApplicationError as exc:  # taken by another listener a moment ago, or at capacity
+        messages.error(request, exc.message)
+        return redirect("listeners:dashboard")
     return redirect("chat:room", room_id=support.room_id)
 
 
 @login_required
 @require_POST
 def end_view(request: AuthedRequest, request_id: int) -> HttpResponse:
-    support = end_chat(request.user, access_support_request(request.user, request_id))
-    messages.success(request, "The chat has ended. Thank you for being here.")
+    support = access_support_request(request.user, request_id)
+    try:
+        end_chat(request.user, support)
+    except ApplicationError as exc:  # the other person ended it first
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The chat has ended. Thank you for being here.")
     return redirect("chat:room", room_id=support.room_id)
 
 
@@ -122,8 +131,12 @@ def rate_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose a rating from 1 to 5.")
     else:
-        rate_chat(request.user, support, rating=form.cleaned_data["rating"])
-        messages.success(request, "Thank you for your feedback. It helps our listeners.")
+        try:
+            rate_chat(request.user, support, rating=form.cleaned_data["rating"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Thank you for your feedback. It helps our listeners.")
     return redirect("chat:room", room_id=support.room_id)
 
 
@@ -135,8 +148,12 @@ def hand_over_view(request: AuthedRequest, request_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Say briefly why a moderator is needed.")
     else:
-        hand_over(request.user, support, reason=form.cleaned_data["reason"])
-        messages.success(request, "A moderator has been asked to join, and the member has been given crisis lines.")
+        try:
+            hand_over(request.user, support, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "A moderator has been asked to join, and the member has been given crisis lines.")
     return redirect("chat:room", room_id=support.room_id)
 
 

@@ -93,3 +93,25 @@ def test_listeners_set_availability_and_members_take_the_training_over_the_api(m
     answers = {q.id: q.answer for q in training.QUIZ}
     result = post(member_client, "/listener/training/quiz", {"answers": answers}).json()
     assert result["passed"] is True and result["missed"] == []
+
+
+def test_a_listener_at_capacity_or_a_chat_not_yet_ended_gets_a_clear_message_not_an_error(
+    member, other_member, listener
+):
+    support = accept_request(listener, request_listener(member, topics=[], language="en"))
+    waiting = request_listener(other_member, topics=[], language="en")
+    response = _client(listener).post(reverse("listeners:accept", args=[waiting.id]), follow=True)
+    assert response.status_code == 200
+    assert "as many chats as you chose to take" in response.content.decode()
+
+    member_client = _client(member)
+    response = member_client.post(reverse("listeners:rate", args=[support.id]), {"rating": 5}, follow=True)
+    assert response.status_code == 200
+    assert "You can rate the chat once it has ended." in response.content.decode()
+    support.refresh_from_db()
+    assert support.rating is None
+
+    assert member_client.post(reverse("listeners:end", args=[support.id])).status_code == 302
+    response = _client(listener).post(reverse("listeners:end", args=[support.id]), follow=True)
+    assert response.status_code == 200
+    assert "This chat has already ended." in response.content.decode()
