@@ -307,15 +307,17 @@ STORAGES = {
 
 # --- Email --------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_HOST")
+# Requests hand email to a worker thread (hearth/core/mail.py), which sends it through HEARTH_EMAIL_BACKEND.
+EMAIL_BACKEND = "hearth.core.mail.BackgroundEmailBackend"
 if EMAIL_URL:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    HEARTH_EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = EMAIL_URL
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    HEARTH_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hearth <no-reply@localhost>")
 
 # --- Logging: never message text or personal data ------------------------------------

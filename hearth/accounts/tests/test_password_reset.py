@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Sequence
+from smtplib import SMTPRecipientsRefused
+from typing import ClassVar
+
 import pytest
 from django.core import mail
-from django.test import Client
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from django.test import Client, override_settings
 from django.urls import reverse
 
+from hearth.core import mail as background
 from hearth.core.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +60,56 @@ def test_a_malformed_address_is_refused_the_same_way_for_everyone():
 def test_the_api_has_no_reset_or_account_lookup_by_address():
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     assert not [p for p in paths if "password" in p or "reset" in p or "email" in p]
+
+
+class HeldBackend(BaseEmailBackend):
+    """A mail server that answers only when the test lets it."""
+
+    release = threading.Event()
+    sent: ClassVar[list[list[str]]] = []
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        assert self.release.wait(timeout=10)
+        self.sent.extend(message.to for message in email_messages)
+        return len(email_messages)
+
+
+class FailingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        raise SMTPRecipientsRefused({"heron@example.org": (550, b"no such user")})
+
+
+def _drain_mail_thread() -> None:
+    background.send_later([]).result(timeout=10)
+
+
+@override_settings(
+    EMAIL_BACKEND="hearth.core.mail.BackgroundEmailBackend",
+    HEARTH_EMAIL_BACKEND="hearth.accounts.tests.test_password_reset.HeldBackend",
+)
+def test_the_answer_does_not_wait_for_the_mail_server():
+    """If it did, a known address would take longer to answer than an unknown one."""
+    UserFactory(email="heron@example.org")
+    HeldBackend.release.clear()
+    HeldBackend.sent.clear()
+    try:
+        # The mail server is holding the email, yet the answer has already come.
+        assert ask_for_reset("heron@example.org")[0] == 302
+        assert HeldBackend.sent == []
+    finally:
+        HeldBackend.release.set()
+        _drain_mail_thread()
+    assert HeldBackend.sent == [["heron@example.org"]]
+
+
+@override_settings(
+    EMAIL_BACKEND="hearth.core.mail.BackgroundEmailBackend",
+    HEARTH_EMAIL_BACKEND="hearth.accounts.tests.test_password_reset.FailingBackend",
+)
+def test_a_failed_send_is_logged_without_the_address(caplog: pytest.LogCaptureFixture):
+    UserFactory(email="heron@example.org")
+    with caplog.at_level(logging.DEBUG):
+        assert ask_for_reset("heron@example.org")[0] == 302
+        _drain_mail_thread()
+    assert "Could not send 1 email(s): SMTPRecipientsRefused" in caplog.text
+    assert "heron" not in caplog.text
