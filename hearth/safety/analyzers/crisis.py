@@ -674,6 +674,18 @@ _PATTERNS: Final[tuple[_Pattern, ...]] = (
         r"through with it)(?: (?:tonight|today|tomorrow|this weekend|soon|now))?",
         needs_context=True,
     ),
+    # Wanting to die at a near, named time is an intention with a time frame, not a thought alone (C-SSRS 4).
+    _p(
+        "intent",
+        _I
+        + _ADV
+        + r"(?:want to|wanna|need to|have to|am going to|gonna) "
+        + _ADV
+        + r"(?:"
+        + _KILL_SELF
+        + r"|die|end it(?: all)?) (?:tonight|today|right now|this (?:morning|afternoon|evening|weekend)|tomorrow|"
+        r"in (?:a few|an|\d+) (?:minutes|hours?))\b",
+    ),
     _p(
         "intent",
         r"\b(?:tonight is the night|today is the day|i have made (?:my|the) decision|my mind is made up|"

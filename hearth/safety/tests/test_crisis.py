@@ -71,6 +71,9 @@ def test_current_self_harm_is_moderate() -> None:
         ("I have written my suicide note", "plan"),
         ("I tried to kill myself last week", "behaviour_recent"),
         ("This is my last post. Goodbye everyone.", "goodbye"),
+        ("I want to kill myself tonight", "intent"),
+        ("i just wanna end it all today", "intent"),
+        ("I want to die in a few hours", "intent"),
     ],
 )
 def test_intent_plan_recent_behaviour_and_goodbye_are_high(text: str, signal: str) -> None:
@@ -104,6 +107,8 @@ def test_acting_now_or_means_at_hand_with_intent_is_imminent(text: str) -> None:
         'The film ends with the line "I want to die" and it stayed with me',
         "The article says suicide rates among veterans rose last year.",
         "We lost my uncle to suicide and the funeral was on Friday.",
+        "My sister texted that she wants to kill herself tonight, what do I do?",
+        "I want to die. I have a therapy appointment today and I will go.",
     ],
 )
 def test_framed_risk_is_never_high(text: str) -> None:
