@@ -175,7 +175,7 @@ def test_an_older_session_confirms_with_the_passkey_before_moderating(live_serve
 
     laptop.get_by_role("link", name="Moderation").click()
     expect(laptop.get_by_role("heading", name="Confirm it's you with your second step")).to_be_visible()
-    laptop.get_by_role("link", name="Enter a code").click()
+    laptop.get_by_role("link", name="Confirm with my second step").click()
     expect(laptop.get_by_role("heading", name="Confirm it's you")).to_be_visible()
     check_axe(laptop, label="code confirmation with alternatives")
     laptop.get_by_role("link", name="Use a security key").click()
