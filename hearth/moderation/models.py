@@ -132,7 +132,8 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="reports_received"
     )
     reason = models.CharField(max_length=20, choices=ReportReason.choices)
-    details = models.TextField(blank=True, default="", max_length=1000)
+    # Encrypted at rest: a report can quote a 1:1 chat message, which is itself encrypted.
+    details = EncryptedTextField(blank=True, default="", max_length=1000)
     created_at = models.DateTimeField(default=timezone.now)
     queue_item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
 
@@ -192,14 +193,15 @@ class Appeal(models.Model):
 
     appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals")
     action = models.ForeignKey(AuditLogEntry, on_delete=models.PROTECT, related_name="appeals")
-    statement = models.TextField(max_length=2000)
+    # Encrypted at rest, as is the answer: both can quote a 1:1 chat message or a private message.
+    statement = EncryptedTextField(max_length=2000)
     status = models.CharField(max_length=12, choices=AppealStatus.choices, default=AppealStatus.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    response = models.TextField(blank=True, default="")
+    response = EncryptedTextField(blank=True, default="")
     queue_item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals")
 
     class Meta:

@@ -39,7 +39,7 @@ from hearth.core.fields import EncryptedJSONField, rewrite_column
 from hearth.core.testing.factories import UserFactory
 from hearth.listeners.models import ListenerProfile, ListenerStatus, TrainingProgress
 from hearth.listeners.services import accept_request, hand_over, request_listener
-from hearth.moderation.models import AuditLogEntry
+from hearth.moderation.models import Appeal, AuditLogEntry, Report
 from hearth.notifications.services import notify
 from hearth.wellbeing.models import SafetyPlan
 from hearth.wellbeing.services import save_safety_plan
@@ -190,6 +190,14 @@ def sensitive_data() -> tuple[User, Message]:
     UserFactory(username="WiseWillow3", is_global_moderator=True)
     hand_over(listener, support, reason=f"They said: {SECRET_MESSAGE}")
     notify(member, kind="moderator_outreach", title="A message from the moderators", body=SECRET_MESSAGE)
+    # A report and an appeal that quote the chat.
+    Report.objects.create(reporter=member, member=listener, reason="other", details=f"They wrote: {SECRET_MESSAGE}")
+    Appeal.objects.create(
+        appellant=member,
+        action=AuditLogEntry.objects.get(action="hand_over"),
+        statement=f"I only said: {SECRET_MESSAGE}",
+        response=f"We read: {SECRET_MESSAGE}",
+    )
     return member, message
 
 
@@ -225,6 +233,9 @@ def test_a_database_dump_shows_no_message_email_or_safety_plan():
     assert SafetyPlan.objects.get(user=member).items("coping_alone") == [SECRET_PLAN]
     assert AuditLogEntry.objects.get(action="hand_over").reason == f"They said: {SECRET_MESSAGE}"
     assert member.notifications.get(kind="moderator_outreach").body == SECRET_MESSAGE
+    assert Report.objects.get(reporter=member).details == f"They wrote: {SECRET_MESSAGE}"
+    appeal = Appeal.objects.get(appellant=member)
+    assert (appeal.statement, appeal.response) == (f"I only said: {SECRET_MESSAGE}", f"We read: {SECRET_MESSAGE}")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql" or not shutil.which("pg_dump"), reason="needs PostgreSQL")
@@ -491,6 +502,32 @@ def test_migrations_encrypt_existing_plaintext_and_reverse_cleanly():
     finally:
         migrate()
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_and_appeal_text_is_encrypted_by_migration_and_reverses_cleanly():
+    member = UserFactory(username="QuietHeron42")
+    entry = AuditLogEntry.objects.create(action="warn", subject=member, reason="A reason")
+    old = migrate([("moderation", "0006_encrypt_audit_log_reason")])
+    try:
+        old.get_model("moderation", "Report").objects.create(
+            reporter_id=member.id, member_id=member.id, reason="other", details=SECRET_MESSAGE
+        )
+        old.get_model("moderation", "Appeal").objects.create(
+            appellant_id=member.id, action_id=entry.id, statement=SECRET_MESSAGE, response=SECRET_PLAN
+        )
+        migrate([("moderation", "0007_encrypt_report_and_appeal_text")])
+        dump = every_stored_text().lower()
+        assert [s for s in secret_fragments() if s.lower() in dump] == []
+        assert Report.objects.get().details == SECRET_MESSAGE
+        assert (Appeal.objects.get().statement, Appeal.objects.get().response) == (SECRET_MESSAGE, SECRET_PLAN)
+
+        migrate([("moderation", "0006_encrypt_audit_log_reason")])
+        assert stored("moderation_report", "details") == [SECRET_MESSAGE]
+        assert stored("moderation_appeal", "statement") == [SECRET_MESSAGE]
+        assert stored("moderation_appeal", "response") == [SECRET_PLAN]
+    finally:
+        migrate()
 
 def test_index_candidates_cover_every_listed_key(settings):
     settings.HEARTH_BLIND_INDEX_KEYS = keys(KEY_B, KEY_A)
