@@ -503,7 +503,6 @@ def test_migrations_encrypt_existing_plaintext_and_reverse_cleanly():
         migrate()
 
 
-
 @pytest.mark.django_db(transaction=True)
 def test_report_and_appeal_text_is_encrypted_by_migration_and_reverses_cleanly():
     member = UserFactory(username="QuietHeron42")
@@ -528,6 +527,7 @@ def test_report_and_appeal_text_is_encrypted_by_migration_and_reverses_cleanly()
         assert stored("moderation_appeal", "response") == [SECRET_PLAN]
     finally:
         migrate()
+
 
 def test_index_candidates_cover_every_listed_key(settings):
     settings.HEARTH_BLIND_INDEX_KEYS = keys(KEY_B, KEY_A)
