@@ -21,26 +21,22 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from servers import (  # noqa: E402  # bench/ is this script's directory
+    Server,
+    cpu_seconds,
+    machine_busy_seconds,
+    server_env,
+    start_servers,
+)
+
 # Settings are read once, when Django starts below: these are the ones the servers get too.
 WORKDIR = Path(tempfile.mkdtemp(prefix="hearth-chat-fanout-"))
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-BENCH_KEYS = ("aGVhcnRoLWxpbnQtYW5kLWJlbmNoLW9ubHkta2V5ISE=", "aGVhcnRoLWxpbnQtYW5kLWJlbmNoLW9ubHktaWR4ISE=")
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings",
-    "SECRET_KEY": os.environ.get("SECRET_KEY") or "hearth-bench-only-key-not-secret",
-    # Fixed, public keys for encryption at rest: the benchmark's database holds no real data.
-    "HEARTH_ENCRYPTION_KEYS": os.environ.get("HEARTH_ENCRYPTION_KEYS") or BENCH_KEYS[0],
-    "HEARTH_BLIND_INDEX_KEYS": os.environ.get("HEARTH_BLIND_INDEX_KEYS") or BENCH_KEYS[1],
-    "REDIS_URL": REDIS_URL,
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "DEBUG": "false",
-    "RATE_CHAT_MESSAGES_PER_MINUTE": "1000000",
-    "LOG_LEVEL": "WARNING",
-}
+SERVER_ENV = server_env(RATE_CHAT_MESSAGES_PER_MINUTE="1000000")
+REDIS_URL = SERVER_ENV["REDIS_URL"]
 if not os.environ.get("DATABASE_URL"):
     SERVER_ENV["HEARTH_VAR_DIR"] = str(WORKDIR)  # settings keep their SQLite file there
 os.environ.update(SERVER_ENV)
-sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
@@ -49,12 +45,7 @@ import math  # noqa: E402
 import pstats  # noqa: E402
 import secrets  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -79,110 +70,8 @@ TARGET_P99_MS = 100.0
 SENDS_PER_SECOND_PER_SENDER = 4
 CONNECTS_AT_ONCE = 25
 WARM_UP_MESSAGES = 3
-STARTUP_SECONDS = 60
 # channels_redis keeps a group's members in "<prefix>:group:<name>", with the default prefix "asgi".
 GROUP_KEY = "asgi:group:{}"
-
-
-# --- Server processes --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def url(self, room_id: int) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/chat/{room_id}/"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            # SIGINT rather than SIGTERM: uvicorn re-raises the signal once it has shut down, and only
-            # SIGINT unwinds through Python, so a server under cProfile writes its profile first.
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def log_tail(self) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-3000:]
-        except OSError:
-            return ""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310  # nosec B310  # a fixed http URL
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
-def start_servers(
-    env: dict[str, str], workdir: Path, *, profile: bool, app: str = "config.asgi:application"
-) -> list[Server]:
-    servers = []
-    for name in ("A", "B"):
-        port = free_port()
-        log = workdir / f"server-{name}.log"
-        command = [sys.executable]
-        if profile:
-            command += ["-m", "cProfile", "-o", str(workdir / f"server-{name}.prof")]
-        command += ["-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port)]
-        # The same websocket settings as make serve.
-        command += [
-            "--lifespan",
-            "off",
-            "--no-access-log",
-            "--ws",
-            "websockets-sansio",
-            "--ws-per-message-deflate",
-            "false",
-        ]
-        with log.open("wb") as out:
-            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-        servers.append(Server(name=name, port=port, process=process, log=log))
-    deadline = time.monotonic() + STARTUP_SECONDS
-    for server in servers:
-        url = f"http://127.0.0.1:{server.port}/healthz"
-        while True:
-            if server.process.poll() is not None:
-                raise RuntimeError(f"server {server.name} exited:\n{server.log_tail()}")
-            if healthy(url):
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server {server.name} did not answer {url}:\n{server.log_tail()}")
-            time.sleep(0.1)
-    return servers
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_busy_seconds() -> tuple[float, float]:
-    """(busy, total) CPU seconds of the whole machine, all cores, so far."""
-    with open("/proc/stat", encoding="ascii") as f:
-        values = [int(v) for v in f.readline().split()[1:]]
-    idle = values[3] + values[4]
-    total = sum(values[:8])
-    tick = os.sysconf("SC_CLK_TCK")
-    return (total - idle) / tick, total / tick
 
 
 # --- Data ---------------------------------------------------------------------------------------------------
