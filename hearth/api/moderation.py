@@ -28,10 +28,18 @@ from hearth.core.errors import ApplicationError
 from hearth.moderation.actions import ActionRequest, perform_action
 from hearth.moderation.appeals import appeal_decision, appealable_decisions
 from hearth.moderation.models import AuditLogEntry
-from hearth.moderation.reports import report_member, report_post
+from hearth.moderation.reports import report_member, report_message, report_post
 from hearth.moderation.reveal import reveal_anonymous_author
 from hearth.moderation.selectors import access_queue_item, attach_posts, is_moderator_anywhere, open_queue
-from hearth.permissions import NOT_FOUND, access_member, access_post, check_staff_mfa, memberships_of
+from hearth.permissions import (
+    NOT_FOUND,
+    access_member,
+    access_message,
+    access_post,
+    access_room,
+    check_staff_mfa,
+    memberships_of,
+)
 
 router = Router()
 THANKS = "Thank you for telling us. A moderator will look at it; the person you reported won't know it was you."
@@ -41,6 +49,15 @@ THANKS = "Thank you for telling us. A moderator will look at it; the person you 
 def report_a_post(request: HttpRequest, post_id: int, payload: ReportIn) -> Status[ReportOut]:
     user = member_of(request)
     report = report_post(user, access_post(user, post_id), reason=payload.reason.value, details=payload.details)
+    return Status(201, ReportOut(id=report.id, message=THANKS))
+
+
+@router.post("/chat/rooms/{room_id}/messages/{seq}/reports", response={201: ReportOut, **errors(*UNSAFE, 404, 429)})
+def report_a_chat_message(request: HttpRequest, room_id: int, seq: int, payload: ReportIn) -> Status[ReportOut]:
+    """Report a chat message to the moderators (those of the community; the global ones for a 1:1 chat)."""
+    user = member_of(request)
+    message = access_message(user, access_room(user, room_id), seq)
+    report = report_message(user, message, reason=payload.reason.value, details=payload.details)
     return Status(201, ReportOut(id=report.id, message=THANKS))
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hearth.chat import views
+from hearth.moderation.member_views import report_message_view
 
 app_name = "chat"
 urlpatterns = [
@@ -12,4 +13,5 @@ urlpatterns = [
     path("rooms/<int:room_id>/messages/<int:seq>/", views.message_view, name="message"),
     path("rooms/<int:room_id>/messages/<int:seq>/react/", views.react_view, name="react"),
     path("rooms/<int:room_id>/messages/<int:seq>/delete/", views.delete_view, name="delete"),
+    path("rooms/<int:room_id>/messages/<int:seq>/report/", report_message_view, name="report"),
 ]

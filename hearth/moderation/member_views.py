@@ -1,4 +1,5 @@
-"""Pages for members: reporting, blocking and muting, and appealing decisions about them."""
+"""Pages for members: reporting posts, chat messages and people, blocking and muting, and appealing decisions
+about them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from hearth.accounts.blocks import block_member, unblock_member
@@ -15,8 +17,8 @@ from hearth.forums.views import post_url
 from hearth.moderation.appeals import appeal_decision, appealable_decisions
 from hearth.moderation.forms import AppealForm, ReportForm
 from hearth.moderation.models import AuditLogEntry
-from hearth.moderation.reports import report_member, report_post
-from hearth.permissions import NOT_FOUND, access_member, access_post, memberships_of
+from hearth.moderation.reports import report_member, report_message, report_post
+from hearth.permissions import NOT_FOUND, access_member, access_message, access_post, access_room, memberships_of
 from hearth.safety.policy import Decision
 from hearth.safety.submission import after_writing
 
@@ -45,6 +47,29 @@ def report_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
                 _offer_help(request, report.decision)  # type: ignore[attr-defined]
                 return redirect(post_url(post))
     return render(request, "moderation/report/index.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+def report_message_view(request: AuthedRequest, room_id: int, seq: int) -> HttpResponse:
+    room = access_room(request.user, room_id)
+    message = access_message(request.user, room, seq)
+    back = reverse("chat:room", args=[room.id]) + f"#m-{message.seq}"
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                report = report_message(request.user, message, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, THANKS)
+                _offer_help(request, report.decision)  # type: ignore[attr-defined]
+                return redirect(back)
+    context = {"form": form, "chat_message": message, "cancel_url": back}
+    return render(request, "moderation/report/index.html", context, status=status)
 
 
 @login_required

@@ -124,10 +124,12 @@ class ReportReason(models.TextChoices):
 
 
 class Report(models.Model):
-    """A member's report of a post or of another member. The reporter is never shown to the person reported."""
+    """A member's report of a post, a chat message or another member. The reporter is never shown to the person
+    reported."""
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made")
     post = models.ForeignKey("forums.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
+    message = models.ForeignKey("chat.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="reports")
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="reports_received"
     )
@@ -140,7 +142,10 @@ class Report(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(post__isnull=False) | models.Q(member__isnull=False), name="report_has_target"
+                condition=models.Q(post__isnull=False)
+                | models.Q(message__isnull=False)
+                | models.Q(member__isnull=False),
+                name="report_has_target",
             )
         ]
         indexes = [models.Index(fields=["reporter", "-created_at"])]

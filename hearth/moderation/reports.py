@@ -1,4 +1,4 @@
-"""Members report posts and people; each report reaches a moderator through the queue."""
+"""Members report posts, chat messages and people; each report reaches a moderator through the queue."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from hearth.accounts.models import User
+from hearth.chat.models import Message
 from hearth.communities.models import Community
 from hearth.core.errors import ApplicationError
 from hearth.forums.models import Post
@@ -95,6 +96,24 @@ def report_post(reporter: User, post: Post, *, reason: str, details: str = "") -
     item = _enqueue_report(report, content=post, author=post.author, community=community, kind="report")
     if item.risk_level >= RiskLevel.HIGH:
         alert_on_call(item, content=post)  # someone may be at risk: a person must see it now
+    report.decision = decision  # type: ignore[attr-defined]
+    return report
+
+
+@transaction.atomic
+def report_message(reporter: User, message: Message, *, reason: str, details: str = "") -> Report:
+    """A chat message goes to its community's moderators; one in a 1:1 chat goes to the global moderators, who
+    then see that message (and only it) in the queue."""
+    details = _clean(reason, details)
+    if message.author_id == reporter.id:
+        raise ApplicationError("You can't report your own message. You can delete it.", code="own_message")
+    check_rate_limit("report", key=str(reporter.id))
+    community = message.room.community
+    decision = _screen_report_details(reporter, details, community)
+    report = Report.objects.create(reporter=reporter, message=message, reason=reason, details=details)
+    item = _enqueue_report(report, content=message, author=message.author, community=community, kind="report")
+    if item.risk_level >= RiskLevel.HIGH:
+        alert_on_call(item, content=message)
     report.decision = decision  # type: ignore[attr-defined]
     return report
 

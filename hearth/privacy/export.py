@@ -165,6 +165,8 @@ def _reports(user: User) -> list[dict[str, Any]]:
         "details",
         "created_at",
         post_id="post_id",
+        room_id="message__room_id",
+        message_number="message__seq",
         member="member__username",
     )
 

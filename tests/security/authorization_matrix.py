@@ -132,6 +132,9 @@ ANY_SIGNED_IN = get(SIGNED_IN)
 PAGES: dict[str, Case | tuple[Case, ...]] = {
     "": PUBLIC,
     "healthz": PUBLIC,
+    # Prometheus's scrape: a 404 for everyone unless HEARTH_METRICS_TOKEN or _ALLOWED_IPS is set (unset here);
+    # hearth/core/tests/test_metrics.py checks the token and the address list.
+    "metrics": get(NOBODY, signed_out=DENY),
     "guidelines/": PUBLIC,
     "help/": PUBLIC,
     # Accounts: Hearth's own pages (and allauth's signup, sessions and address book, which they shadow).
@@ -249,6 +252,8 @@ PAGES: dict[str, Case | tuple[Case, ...]] = {
     "chat/rooms/<int:room_id>/messages/<int:seq>/react/": send("post", A_READERS - {BLOCKED}, {"kind": "hug"}),
     # Authors take back their own messages; moderators hide messages through the queue instead.
     "chat/rooms/<int:room_id>/messages/<int:seq>/delete/": send("post", {MEMBER}),
+    # Anyone who may see a message may report it (its author is told they can delete it instead).
+    "chat/rooms/<int:room_id>/messages/<int:seq>/report/": get(A_READERS),
     # Listeners.
     "listeners/": get(SIGNED_IN, member=REDIRECT),  # on to the open 1:1 chat, for whoever has one
     "listeners/status.json": ANY_SIGNED_IN,
@@ -373,6 +378,7 @@ API: dict[tuple[str, str], Case | tuple[Case, ...]] = {
     ("get", "/api/v1/me/on-call/alerts"): get(MODERATORS_ANYWHERE),
     ("post", "/api/v1/me/on-call/alerts/{alert_id}/acknowledge"): send("post", {MODERATOR}),
     ("post", "/api/v1/posts/{post_id}/reports"): send("post", A_READERS, {"reason": "spam"}),
+    ("post", "/api/v1/chat/rooms/{room_id}/messages/{seq}/reports"): send("post", A_READERS, {"reason": "spam"}),
     ("post", "/api/v1/members/{pseudonym}/reports"): send("post", SIGNED_IN, {"reason": "spam"}),
     ("put", "/api/v1/members/{pseudonym}/block"): send("put", SIGNED_IN, {"kind": "mute"}),
     ("delete", "/api/v1/members/{pseudonym}/block"): send("delete", SIGNED_IN),

@@ -96,6 +96,12 @@
     });
     if (m.moderator_note) li.appendChild(el("p", "meta", "Moderator's note: " + m.moderator_note));
     if (m.status === "published") li.appendChild(actions(m));
+    if (!m.mine && m.status === "published") {
+      var report = el("a", "chat-report", "Report");
+      report.href = roomUrl + "messages/" + m.seq + "/report/";
+      report.appendChild(hidden(" " + m.author + "'s message"));
+      li.appendChild(report);
+    }
     if (m.mine) {
       var del = el("form", "inline");
       del.method = "post"; del.action = roomUrl + "messages/" + m.seq + "/delete/";
