@@ -11,6 +11,7 @@ django_application = get_asgi_application()
 
 from hearth.chat.auth import websocket_auth  # noqa: E402
 from hearth.chat.routing import websocket_urlpatterns  # noqa: E402
+from hearth.core.metrics import count_websockets  # noqa: E402
 from hearth.safety.pipeline import analyze  # noqa: E402
 
 # Load the safety models now, not in the first person's request (it takes a few seconds).
@@ -21,5 +22,5 @@ analyze("Hello, everyone.")
 sys.setswitchinterval(0.0005)
 
 application = ProtocolTypeRouter(
-    {"http": django_application, "websocket": websocket_auth(URLRouter(websocket_urlpatterns))}
+    {"http": django_application, "websocket": count_websockets(websocket_auth(URLRouter(websocket_urlpatterns)))}
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -55,9 +57,12 @@ INSTALLED_APPS = [
     "hearth.listeners",
     "hearth.privacy",
     "hearth.api",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Request and response metrics for /metrics: first and (before axes) last, to time everything in between.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy and Permissions-Policy on every response (hearth/core/security.py).
     "hearth.core.security.SecurityHeadersMiddleware",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "hearth.accounts.sessions.SessionActivityMiddleware",
     "hearth.core.middleware.PrivateCacheMiddleware",
     "hearth.core.middleware.WriteRateLimitMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Axes last, as its documentation asks, so it sees the final response of a login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -109,13 +115,17 @@ if DATABASE_URL:
     # costs more than the work itself.
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+            DATABASE_URL,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+            # Django's PostgreSQL backend, counting queries, their time and errors for /metrics.
+            engine="django_prometheus.db.backends.postgresql",
         )
     }
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "django_prometheus.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "hearth.sqlite3"),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
@@ -175,7 +185,7 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "hearth.core.cache.CountedLocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Accounts -------------------------------------------------------------------
@@ -321,10 +331,23 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hearth <no-reply@localhost>")
 
 # --- Logging: never message text or personal data ------------------------------------
+# "text" (readable) or "json" (one object a line, for log collectors; hearth/core/logformat.py). Either way,
+# request logs name the route a request matched, never its path (which can hold a pseudonym).
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_paths": {"()": "hearth.core.logformat.RequestPathFilter"}},
+    "formatters": {"json": {"()": "hearth.core.logformat.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["no_paths"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry paths only; bodies and query strings with personal data never reach a logger.
@@ -332,6 +355,24 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Monitoring: /metrics for Prometheus (hearth/core/metrics.py, docs/deploy.md) -----------------------
+# Off (404) unless one of these is set; when both are, a scrape must meet both.
+HEARTH_METRICS_TOKEN = env_str("HEARTH_METRICS_TOKEN")
+if HEARTH_METRICS_TOKEN and len(HEARTH_METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("HEARTH_METRICS_TOKEN must be at least 24 characters long.")
+try:
+    HEARTH_METRICS_ALLOWED_IPS = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("HEARTH_METRICS_ALLOWED_IPS", [])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"HEARTH_METRICS_ALLOWED_IPS must list addresses or networks: {exc}") from exc
+# prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself, at import; it must be an existing, writable folder.
+_multiproc = env_str("PROMETHEUS_MULTIPROC_DIR")
+if _multiproc and not (Path(_multiproc).is_dir() and os.access(_multiproc, os.W_OK)):
+    raise ImproperlyConfigured(f"PROMETHEUS_MULTIPROC_DIR is not a writable folder: {_multiproc}")
+# /metrics answers a scrape over plain http from inside the network too, like /healthz.
+SECURE_REDIRECT_EXEMPT.append(r"^metrics$")
 
 # --- Hearth -----------------------------------------------------------------------------
 HEARTH_MIN_AGE = env_int("HEARTH_MIN_AGE", 16)

@@ -5,12 +5,15 @@ from hearth.accounts import views as accounts_views
 from hearth.accounts.mfa import secure_admin_site
 from hearth.api.api import api
 from hearth.core import views as core_views
+from hearth.core.metrics import metrics_view
 
 secure_admin_site(admin.site)
 
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # For Prometheus; a 404 unless HEARTH_METRICS_TOKEN or HEARTH_METRICS_ALLOWED_IPS is set (docs/deploy.md).
+    path("metrics", metrics_view, name="metrics"),
     path("guidelines/", core_views.GuidelinesView.as_view(), name="guidelines"),
     path("help/", include("hearth.safety.urls")),
     path("accounts/", include("hearth.accounts.urls")),

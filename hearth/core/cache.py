@@ -17,7 +17,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django_prometheus.cache.metrics import (  # type: ignore[import-untyped]
+    django_cache_get_fail_total,
+    django_cache_get_total,
+    django_cache_hits_total,
+    django_cache_misses_total,
+)
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -115,17 +122,43 @@ class TolerantRedisCacheClient(RedisCacheClient):
 
 
 class TolerantRedisCache(RedisCache):
-    """django.core.cache.backends.redis.RedisCache, with misses and no-ops while Redis is unreachable."""
+    """django.core.cache.backends.redis.RedisCache, with misses and no-ops while Redis is unreachable, and its
+    reads counted for /metrics (a read while Redis is down counts as failed)."""
 
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = TolerantRedisCacheClient
         self._outage = _outage_for(re.split("[;,]", server) if isinstance(server, str) else server)
 
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        django_cache_get_total.labels(backend="redis").inc()
+        value = super().get(key, _MISSING, version)
+        if value is _MISSING:
+            # The client answers the default without trying while an outage is known.
+            (django_cache_get_fail_total if self._outage.active() else django_cache_misses_total).labels(
+                backend="redis"
+            ).inc()
+            return default
+        django_cache_hits_total.labels(backend="redis").inc()
+        return value
+
     @property
     def down(self) -> bool:
         """True from a failed call until RETRY_AFTER_SECONDS later (the next call then tries Redis again)."""
         return self._outage.active()
+
+
+class CountedLocMemCache(LocMemCache):
+    """Django's in-process cache (the embedded default), with its reads counted for /metrics."""
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        django_cache_get_total.labels(backend="locmem").inc()
+        value = super().get(key, _MISSING, version)
+        if value is _MISSING:
+            django_cache_misses_total.labels(backend="locmem").inc()
+            return default
+        django_cache_hits_total.labels(backend="locmem").inc()
+        return value
 
 
 def cache_down(backend: BaseCache | None = None) -> bool:
