@@ -62,7 +62,11 @@ class Post(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "number"], name="post_number_unique")]
-        indexes = [models.Index(fields=["author", "-created_at"])]
+        # Full-text search has its own index, made outside the model (migration 0003_post_search).
+        indexes = [
+            models.Index(fields=["author", "-created_at"]),
+            models.Index(fields=["-created_at", "-id"], name="post_recent_idx"),
+        ]
         ordering = ["number"]
 
     def __str__(self) -> str:

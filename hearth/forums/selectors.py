@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from hearth.accounts.blocks import hidden_author_ids
 from hearth.communities.models import Community
@@ -198,17 +202,70 @@ def thread_title_warnings(user: AnyUser, thread: Thread, page: PostPage) -> list
     return ReaderFilter.for_user(user).warnings(topics, thread.title, body)
 
 
+SEARCH_RESULT_LIMIT = 1_000
+SEARCH_MAX_WORDS = 16
+_WORD = re.compile(r"\w+")
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Counts matches only up to `limit`: counting every post that holds a common word would take longer than
+    finding the page. `capped` tells whether more were left uncounted (and out of reach: add words to narrow)."""
+
+    def __init__(self, object_list: QuerySet[Post], per_page: int, *, limit: int) -> None:
+        super().__init__(object_list, per_page)
+        self.queryset = object_list
+        self.limit = limit
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.queryset[: self.limit + 1].count()
+        self.capped = found > self.limit
+        return min(found, self.limit)
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query, as the search index splits text (letters and digits; punctuation separates)."""
+    return _WORD.findall(query.lower())[:SEARCH_MAX_WORDS]
+
+
+def _matching(qs: QuerySet[Post], words: list[str]) -> QuerySet[Post]:
+    """Posts holding every word (English stemming: "sleeping" finds "sleep"), by the full-text index that
+    migration forums 0003_post_search keeps: a GIN-indexed tsvector on PostgreSQL, an FTS5 table on SQLite."""
+    if not words:
+        return qs.none()
+    vendor = connections[qs.db].vendor
+    if vendor == "postgresql":
+        match = RawSQL(
+            "forums_post.search_vector @@ plainto_tsquery('hearth_search', %s)",
+            [" ".join(words)],
+            output_field=BooleanField(),
+        )
+        return qs.filter(match)
+    if vendor == "sqlite":
+        # Each word quoted, so nothing in it is read as FTS5 syntax; a space between phrases means AND.
+        phrases = " ".join(f'"{word}"' for word in words)
+        fts = RawSQL("SELECT rowid FROM forums_post_fts WHERE forums_post_fts MATCH %s", [phrases])
+        return qs.filter(id__in=fts)
+    q = Q()
+    for word in words:
+        q &= Q(body__icontains=word) | Q(number=1, thread__title__icontains=word)
+    return qs.filter(q)
+
+
 def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:
-    """Posts the reader may see whose text or thread title contains the query; muted content stays collapsed."""
+    """Posts the reader may see that contain every word of the query (an opening post also matches by its thread's
+    title), newest first; muted content stays collapsed. At most SEARCH_RESULT_LIMIT results are counted and
+    paged. Queries: count, posts (with authors, threads and communities)."""
     threads = filter_visible_threads(Thread.objects.all(), user)
-    qs: QuerySet[Post] = (
-        Post.objects.filter(thread__in=threads, deleted_at__isnull=True, status=ContentStatus.PUBLISHED)
-        .exclude(author_id__in=hidden_author_ids(user))
-        .filter(Q(body__icontains=query) | Q(number=1, thread__title__icontains=query))
-        .select_related("author", "thread", "thread__community")
-        .order_by("-created_at", "-id")
+    qs: QuerySet[Post] = _matching(
+        Post.objects.filter(thread__in=threads, deleted_at__isnull=True, status=ContentStatus.PUBLISHED).exclude(
+            author_id__in=hidden_author_ids(user)
+        ),
+        search_words(query),
     )
-    result = Paginator(qs, page_size()).get_page(page)
+    qs = qs.select_related("author", "thread", "thread__community").order_by("-created_at", "-id")
+    result = CappedPaginator(qs, page_size(), limit=SEARCH_RESULT_LIMIT).get_page(page)
     reader = ReaderFilter.for_user(user)
     for post in result.object_list:
         community = post.thread.community
