@@ -275,6 +275,15 @@ def zipf_weights(n: int, exponent: float) -> np.ndarray:
     return weights / float(weights.sum())
 
 
+def community_mode(c: int) -> str:
+    """Most communities are open; every seventh asks to join, a few are by invitation."""
+    if c % 7 == 3:
+        return MembershipMode.REQUEST
+    if c % 23 == 11:
+        return MembershipMode.INVITE
+    return MembershipMode.OPEN
+
+
 def to_dt(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
@@ -474,6 +483,8 @@ class Result:
     phases: dict[str, float]
     total_seconds: float
     long_thread: dict[str, Any]
+    sample_threads: dict[str, Any]
+    sample_communities: dict[str, list[str]]
     bench_accounts: list[str]
     password: str
     database: dict[str, str]
@@ -597,11 +608,7 @@ def seed(sizes: Sizes, *, seed_value: int = 1) -> Result:  # noqa: PLR0912, PLR0
                         f"Welcome to {name}. Read quietly or say hello, whichever feels right.",
                         [f"Stay close to the theme: {focus.lower()}.", "Share what helped you, not instructions."],
                     )
-                    mode = MembershipMode.OPEN
-                    if c % 7 == 3:
-                        mode = MembershipMode.REQUEST
-                    elif c % 23 == 11:
-                        mode = MembershipMode.INVITE
+                    mode = community_mode(c)
                     last = last_activity[c]
                     out.write((
                         c + 1, slug, name[:80], focus, f"A peer-support community about {focus.lower()}.",
@@ -753,17 +760,33 @@ def seed(sizes: Sizes, *, seed_value: int = 1) -> Result:  # noqa: PLR0912, PLR0
             verb = "VACUUM (ANALYZE)" if loader.postgres else "ANALYZE"
             cursor.execute(f"{verb} {qn(model._meta.db_table)}")
 
-    long_id = plan.long_thread + 1
+    def describe(t: int) -> dict[str, Any]:
+        return {
+            "thread_id": t + 1,
+            "community_slug": comm_slugs[int(plan.thread_comm[t])],
+            "replies": int(visible_replies[t]),
+            "last_post_number": int(plan.thread_replies[t]) + 1,
+            "path": f"/threads/{t + 1}/",
+        }
+
+    open_comm = np.array([community_mode(c) == MembershipMode.OPEN for c in range(n_comms)])
+    open_biggest = np.nonzero((plan.thread_comm < 5) & open_comm[plan.thread_comm] & (plan.thread_replies <= 3))[0]
+    near_500 = int(np.argmin(np.abs(plan.thread_replies - 500) + 10**6 * ~open_comm[plan.thread_comm]))
+    shallow = open_biggest[:: max(len(open_biggest) // 5, 1)][:5]
     settings_dict = connection.settings_dict
     return Result(
         counts=counts,
         phases=clock.phases,
         total_seconds=clock.total,
-        long_thread={
-            "thread_id": long_id,
-            "community_slug": comm_slugs[int(plan.thread_comm[plan.long_thread])],
-            "replies": int(plan.thread_replies[plan.long_thread]),
-            "path": f"/threads/{long_id}/",
+        long_thread=describe(plan.long_thread),
+        sample_threads={
+            # The readable thread whose length is nearest 500 replies, and short ones in big communities.
+            "near_500": describe(near_500),
+            "shallow": [describe(int(t)) for t in shallow],
+        },
+        sample_communities={
+            "biggest": [comm_slugs[c] for c in range(min(5, n_comms))],
+            "smallest_open": [comm_slugs[c] for c in range(n_comms - 1, -1, -1) if open_comm[c]][:5],
         },
         bench_accounts=[BENCH_USERNAME.format(i + 1) for i in range(sizes.bench_accounts)],
         password=BENCH_PASSWORD,
