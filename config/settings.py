@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Content-Security-Policy and Permissions-Policy on every response (hearth/core/security.py).
     "hearth.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With a read replica: read-your-own-writes across a form post and the page it redirects to.
+    "hearth.core.dbrouter.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Django's, also accepting the "Origin: null" that no-referrer pages send, when the browser vouches same-origin.
@@ -130,6 +132,24 @@ else:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
+# A read replica (PostgreSQL streaming replication) for the reading pages; hearth/core/dbrouter.py decides which
+# queries it may answer. Tests mirror it onto the test database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if not DATABASE_URL:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL: the replica follows a PostgreSQL primary.")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        engine="django_prometheus.db.backends.postgresql",
+    )
+    # A replica that hangs must not hold a page: after 2 s, reads go to the primary for a while instead.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["hearth.core.dbrouter.PrimaryReplicaRouter"]
+# Seconds after a browser's own write during which its reads all go to the primary, so it sees what it wrote.
+HEARTH_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Encryption at rest ------------------------------------------------------------

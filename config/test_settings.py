@@ -25,3 +25,7 @@ HEARTH_QUICK_EXIT_URL = "https://neutral.example/weather"
 # Threads in tests (the ASGI test server, socket tests) must not keep connections to the test database, which
 # is dropped at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A second alias on the test database, as a read replica would be, for the router's tests
+# (hearth/core/tests/test_dbrouter.py). No router is installed unless a test installs one.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+DATABASE_ROUTERS = []
