@@ -215,6 +215,42 @@ _PRONOUN_COPULAS = frozenset({"they're", "theyre"})
 _COPULAS = frozenset({"are", "is", "were", "was", "r", "be", "being", "become", "becomes", "remain"})
 # Words that, after "<group> are…", make a generalisation hostile.
 _TRAITS = frozenset({"essentialist", "dehumanising", "insult", "slur"})
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# What a person or group is likened to in a comparison ("like", "reminds me of") that makes it an insult.
+_LIKENED = frozenset({"animal", "dehumanising", "disability"})
+# Words that may follow a noun without making it a modifier ("dirty immigrants are…", "stupid women who…"),
+# so "<insulting word> <group word>" names people, unlike "dirty black shoes".
+_FUNCTION_WORDS = _words(
+    "a an and are as at be because but by can could did do does for from had has have he her him his i if"
+    " in is it just like may me might must my of on or our she should so than that the their them then"
+    " there these they this those to too was we were what when where which who will with would you your"
+    " all always never ever here now i've i'm"
+)
+# Words that, right after a group word, say what its people are called ("<group> trash").
+_PEOPLE_AS = frozenset({"group", "slur", "dehumanising", "insult", "essentialist", "animal", "violence", "elimination"})
+_PERSON_HEADS = _words(
+    "people person persons men women man woman kids kid children child guy guys folk folks bloke blokes"
+    " dude dudes girl girls boy boys lady ladies community communities family families one ones lot"
+)
+# A reporting verb ("told me") or a word naming an idea ("the myth that…") earlier in the sentence.
+_REPORTING = frozenset({"report", "framing"})
+_QUESTION_SUBJECTS = frozenset({"you", "u", "they", "we", "he", "she", "it", "i"})
+_PREPOSITIONS = frozenset({"in", "under", "at", "from", "of", "for", "about", "with", "by", "to"})
+_POSSESSIVES = frozenset({"my", "our", "your", "his", "her", "their", "ur"})
+# Words allowed between an insulting word and the group it labels ("filthy little…").
+_FILLERS = frozenset({"little", "old", "young", "bloody", "fucking", "damn"})
+_ONE_PERSON = frozenset({"woman", "man", "girl", "boy", "lady", "female", "male"})
+_TREATMENT = frozenset({"treat", "treats", "treated", "treating"})
+_THIRD_SINGULAR = frozenset({"he", "she", "him", "her", "he's", "she's"})
+_AUXILIARIES = frozenset({"was", "were", "been", "being", "has", "have", "had", "got", "is", "are"})
+_EVENT_AFTER = frozenset({"in", "by", "at", "during", "on", "last", "yesterday", "today", "when", "while"})
+# Before a past participle these make a violent word prescriptive again ("should have been…").
+_MODALS = _words("should shall must ought need needs deserve deserves deserved wish hope want wants let lets let's")
 _FIRST = "first_person"
 _SECOND = "second_person"
 
@@ -257,7 +293,7 @@ class _Text:
             self.sentence_first.setdefault(token.sentence, i)
         self._people: dict[int, list[tuple[int, str]]] = {}
         for i, token in enumerate(tokens):
-            who = self._person(token)
+            who = self.person(token)
             if who is not None:
                 self._people.setdefault(token.sentence, []).append((i, who))
         self.hits: dict[str, list[_Hit]] = {}
@@ -288,7 +324,7 @@ class _Text:
         return after[0] if after else None
 
     @staticmethod
-    def _person(token: _Token) -> str | None:
+    def person(token: _Token) -> str | None:
         if "mention" in token.categories:
             return "mention"
         if _SECOND in token.categories:
@@ -333,6 +369,21 @@ def _self_identified(doc: _Text, index: int) -> bool:
     return any(tokens[j].word in _SELF_IDENTITY for j in range(max(index - 3, 0), index))
 
 
+def _in_a_name(doc: _Text, hit: _Hit) -> bool:
+    """A one-word group term that starts a capitalised name ("White House", "Islamic State", "Swedish
+    Cancer Register") names a place or an organisation, not people."""
+    if hit.last > hit.token:
+        return False
+    tokens = doc.tokens
+    i = hit.token
+    if i + 1 >= len(tokens) or tokens[i + 1].sentence != tokens[i].sentence:
+        return False
+    here, following = doc.text[tokens[i].start : tokens[i].end], doc.text[tokens[i + 1].start : tokens[i + 1].end]
+    if not (here[:1].isupper() and following[:1].isupper()) or following.isupper():
+        return False
+    return not ("group" in tokens[i + 1].categories or tokens[i + 1].word in _PERSON_HEADS)
+
+
 def _group_subjects(doc: _Text) -> list[int]:
     """Token indexes that stand for a group of people the writer is talking about (not their own).
 
@@ -342,6 +393,8 @@ def _group_subjects(doc: _Text) -> list[int]:
         g.token if g.last < 0 else g.last
         for g in doc.get("group") + doc.get("slur")
         if not _self_identified(doc, g.token)
+        and not _in_a_name(doc, g)
+        and not (g.token > 0 and doc.tokens[g.token - 1].word == "no")
     ]
     if not groups:
         return []
@@ -362,15 +415,27 @@ def _distanced(doc: _Text, a: int, b: int, *, next_sentence: bool = False) -> bo
     if tokens[lo].sentence != sentence and not (next_sentence and tokens[lo].sentence == sentence - 1):
         return True
     first = lo + 1 if lo < hi else max(hi - 3, 0)
-    if any("negator" in tokens[j].categories and tokens[j].sentence == sentence for j in range(first, hi)):
+    if any(_negates(doc, j) and tokens[j].sentence == sentence for j in range(first, hi)):
         return True
-    if lo < hi and any("negator" in tokens[j].categories for j in range(lo + 1, hi)):
+    if lo < hi and any(_negates(doc, j) for j in range(lo + 1, hi)):
         return True
-    if any("report" in tokens[k].categories for k in range(doc.sentence_first[sentence], hi)):
+    if any(tokens[k].categories & _REPORTING for k in range(doc.sentence_first[sentence], hi)):
         return True
     start = doc.sentence_ends[sentence - 1] if sentence > 0 else 0
     before = doc.text[start : tokens[hi].start]
     return (before.count('"') + before.count("\u201c") + before.count("\u201d")) % 2 == 1
+
+
+def _negates(doc: _Text, index: int) -> bool:
+    """A negator, except in a negative question ("Aren't you…?", "Don't they…?"), which asserts."""
+    tokens = doc.tokens
+    if "negator" not in tokens[index].categories:
+        return False
+    if index + 1 < len(tokens) and tokens[index + 1].word in _QUESTION_SUBJECTS:
+        sentence = tokens[index].sentence
+        end = doc.sentence_ends[sentence] if sentence < len(doc.sentence_ends) else len(doc.text)
+        return "?" not in doc.text[tokens[index].end : end]
+    return True
 
 
 def _medical(doc: _Text, hit: _Hit) -> bool:
@@ -380,6 +445,25 @@ def _medical(doc: _Text, hit: _Hit) -> bool:
         return False
     near = range(max(hit.token - 1, 0), min(hit.token + 2, len(tokens)))
     return any("illness_context" in tokens[j].categories for j in near if j != hit.token)
+
+
+def _described_event(doc: _Text, hit: _Hit) -> bool:
+    """A violent or eliminationist verb in the past, as a report of what happened ("were deported",
+    "has deported", "was killed"), with nothing before it in the sentence that calls for it ("should
+    have been…", "deserve to be…"): history and news, not advocacy."""
+    tokens = doc.tokens
+    word = tokens[hit.token].word
+    if not word.endswith("ed") or hit.last > hit.token:
+        return False
+    passive = (
+        hit.token + 1 < len(tokens)
+        and tokens[hit.token + 1].word in _EVENT_AFTER
+        and (hit.token == 0 or tokens[hit.token - 1].word not in {"get", "gets", "be", "to"})
+    )
+    if not passive and not any(tokens[j].word in _AUXILIARIES for j in range(max(hit.token - 2, 0), hit.token)):
+        return False
+    first = doc.sentence_first[tokens[hit.token].sentence]
+    return not any(tokens[j].word in _MODALS for j in range(first, hit.token))
 
 
 def _reported(doc: _Text, index: int) -> bool:
@@ -398,10 +482,14 @@ def _generalisations(doc: _Text, subjects: list[int]) -> list[_Hit]:
             verb = next((c for c in range(g + 1, min(g + 4, len(tokens))) if tokens[c].word in _COPULAS), None)
         if verb is None:
             continue
+        people = "not_people" not in tokens[g].categories
         for p in range(verb + 1, min(verb + 5, len(tokens))):
             if tokens[p].sentence != tokens[g].sentence or "negator" in tokens[p].categories:
                 break
-            if tokens[p].categories & _TRAITS and not _distanced(doc, g, p):
+            if tokens[p - 1].word in _PREPOSITIONS:
+                continue  # "are in danger", "are under threat": what happens to them, not what they are
+            trait = tokens[p].categories & _TRAITS or (people and "evaluative" in tokens[p].categories)
+            if trait and not _distanced(doc, g, p):
                 found.append(_Hit(tokens[p].start, tokens[p].end, "group", p, tokens[p].sentence))
                 break
     return found
@@ -413,16 +501,24 @@ def _near_group(doc: _Text, subjects: list[int]) -> list[_Hit]:
     found: list[_Hit] = []
     for category in ("dehumanising", "violence", "elimination", "subordination"):
         for hit in doc.get(category):
-            if _medical(doc, hit):
+            if _medical(doc, hit) or (category in {"violence", "elimination"} and _described_event(doc, hit)):
                 continue
             if any(
                 abs(g - hit.token) <= GROUP_WINDOW
                 and g != hit.token
+                and not (category == "dehumanising" and "not_people" in doc.tokens[g].categories)
+                and _names_people(doc, g)
                 and not _distanced(doc, g, hit.token, next_sentence=True)
+                and not (category == "dehumanising" and _mistreated(doc, g, hit.token))
                 for g in subjects
             ):
                 found.append(hit)
     return found
+
+
+def _mistreated(doc: _Text, g: int, index: int) -> bool:
+    """ "<someone> treats <group> like dogs": the words describe how the group is treated."""
+    return any(doc.tokens[j].word in _TREATMENT for j in range(max(min(g, index) - 3, 0), max(g, index)))
 
 
 def _hatred(doc: _Text, subjects: list[int]) -> list[_Hit]:
@@ -443,20 +539,194 @@ def _hatred(doc: _Text, subjects: list[int]) -> list[_Hit]:
     return found
 
 
+def _names_people(doc: _Text, index: int) -> bool:
+    """The token at index names people: it is not a one-word group term used as a modifier of the next
+    word ("black boots", "autistic son", "Muslim Brotherhood"). A plural ("immigrants"), a word before
+    punctuation or a function word, one followed by a person noun ("Muslim women") or by what the
+    people are called ("<group> trash", "<group> animals") names people."""
+    tokens = doc.tokens
+    token = tokens[index]
+    if "group" not in token.categories or token.word.endswith("s") or token.word in _PERSON_HEADS:
+        return True
+    if index + 1 >= len(tokens) or tokens[index + 1].sentence != token.sentence:
+        return True
+    following = tokens[index + 1]
+    if doc.text[token.end : following.start].strip():
+        return True
+    return (
+        following.word in _FUNCTION_WORDS or following.word in _PERSON_HEADS or bool(following.categories & _PEOPLE_AS)
+    )
+
+
+def _labelled_groups(doc: _Text) -> list[_Hit]:
+    """An insulting word put straight before a group: "filthy <group>", "lazy <group> are…", "the
+    weirdest <group> I've seen". The group word must name people (see _names_people)."""
+    tokens = doc.tokens
+    found: list[_Hit] = []
+    for group in doc.get("group") + doc.get("slur"):
+        g, last = group.token, group.last if group.last >= 0 else group.token
+        if tokens[last].word in _ONE_PERSON or "not_people" in tokens[last].categories or not _names_people(doc, last):
+            continue
+        i = g - 1
+        if i > 0 and tokens[i].word in _FILLERS:
+            i -= 1
+        if i < 0 or tokens[i].sentence != tokens[g].sentence or "pejorative" not in tokens[i].categories:
+            continue
+        if not _self_identified(doc, i) and not _reported(doc, i):
+            found.append(_Hit(tokens[i].start, tokens[i].end, "group", i, tokens[i].sentence))
+    return found
+
+
+def _heads_phrase(doc: _Text, index: int) -> bool:
+    """The word at index ends its noun phrase ("like a pig.", "like pigs in…"), unlike "like a dog owner"."""
+    tokens = doc.tokens
+    if index + 1 >= len(tokens) or tokens[index + 1].sentence != tokens[index].sentence:
+        return True
+    following = tokens[index + 1]
+    return following.word in _FUNCTION_WORDS or bool(following.categories & (_LIKENED | {"enjoy"}))
+
+
+def _comparisons(doc: _Text, subjects: list[int]) -> tuple[list[_Hit], list[tuple[_Hit, str]]]:
+    """Likening people to animals, vermin or a disability: "<group> … like <animals>", "<group> remind me
+    of <animals>", "you look like <a disability>". Returns (hits about a group, (hit, "second" or
+    "mention") for hits at a person).
+
+    The likened word must head its phrase and not be someone's own ("like my dog"), and "treat <group>
+    like animals" describes mistreatment, so it does not count."""
+    tokens = doc.tokens
+    about_group: list[_Hit] = []
+    at_person: list[tuple[_Hit, str]] = []
+    disability_phrases = {h.token for h in doc.get("disability")}
+    for marker in doc.get("comparison"):
+        end = marker.last if marker.last >= 0 else marker.token
+        sentence = tokens[marker.token].sentence
+        target = None
+        for t in range(end + 1, min(end + 6, len(tokens))):
+            if tokens[t].sentence != sentence or tokens[t].word in _POSSESSIVES:
+                break
+            if t in disability_phrases or tokens[t].categories & _LIKENED:
+                target = t
+                break
+        if target is None or _reported(doc, marker.token):
+            continue
+        disability = target in disability_phrases or "disability" in tokens[target].categories
+        if target not in disability_phrases and not _heads_phrase(doc, target):
+            continue
+        hit = _Hit(tokens[target].start, tokens[target].end, "group", target, sentence)
+        group = [
+            g
+            for g in subjects
+            if 0 < marker.token - g <= GROUP_WINDOW
+            and _names_people(doc, g)
+            and not _distanced(doc, g, target)
+            and not _mistreated(doc, g, marker.token)
+        ]
+        if group:
+            about_group.append(hit)
+            continue
+        # The person likened is the subject just before the comparison ("you look like…", "he acts like…").
+        near = range(max(marker.token - 4, doc.sentence_first[sentence]), marker.token)
+        if any("clause_break" in tokens[i].categories for i in near):
+            near = range(max(i for i in near if "clause_break" in tokens[i].categories), marker.token)
+        person = next((p for p in (doc.person(tokens[i]) for i in reversed(near)) if p is not None), None)
+        if person in {"mention", "second"}:  # "you treat me like…" likens the writer, not "you"
+            at_person.append((hit, person))
+        elif disability and any(tokens[i].word in _THIRD_SINGULAR for i in near):
+            about_group.append(hit)
+    return about_group, at_person
+
+
+def _shaming(doc: _Text) -> list[_Hit]:
+    """Shame attached to who someone else is: "should be ashamed of being <group>", "ashamed of your
+    <skin colour, religion…>". The writer's own shame ("makes me ashamed of being…") does not count."""
+    tokens = doc.tokens
+    found: list[_Hit] = []
+    for hit in doc.get("shame"):
+        end = hit.last if hit.last >= 0 else hit.token
+        if doc.addressee(hit) == "first":
+            continue
+        for t in range(end + 1, min(end + 6, len(tokens))):
+            if tokens[t].sentence != hit.sentence:
+                break
+            if tokens[t].categories & {"group", "identity_trait", "slur"}:
+                if not _reported(doc, hit.token):
+                    found.append(hit)
+                break
+    return found
+
+
+def _enjoyed_harm(doc: _Text, subjects: list[int]) -> list[_Hit]:
+    """Delight in harm to a group: an enjoyment word ("my favourite hobby", "I love watching…", "lol"),
+    a word of harm and a group, all in one sentence, with no negation between them."""
+    tokens = doc.tokens
+    found: list[_Hit] = []
+    enjoyment = doc.get("enjoy")
+    if not enjoyment:
+        return found
+    for category in ("harm", "violence"):
+        for hit in doc.get(category):
+            if _medical(doc, hit) or _described_event(doc, hit):
+                continue
+            joy = [e for e in enjoyment if e.sentence == hit.sentence and not _distanced(doc, e.token, hit.token)]
+            if joy and any(tokens[g].sentence == hit.sentence and not _distanced(doc, g, hit.token) for g in subjects):
+                found.append(hit)
+    return found
+
+
+def _blame(doc: _Text, subjects: list[int]) -> list[_Hit]:
+    """ "<group> is why…", "<group> are to blame for…": a group made the cause of what is wrong."""
+    return [
+        hit
+        for hit in doc.get("blame")
+        if any(
+            0 < hit.token - g <= 2 and doc.tokens[g].word not in _GROUP_PRONOUNS and not _distanced(doc, g, hit.token)
+            for g in subjects
+        )
+    ]
+
+
+def _supremacy(doc: _Text) -> list[_Hit]:
+    """ "the superior race", "the weaker sex": ranking kinds of people; and "go back to your country":
+    telling people they do not belong. Both stand on their own, unless negated, reported or quoted."""
+    tokens = doc.tokens
+    return [
+        hit
+        for hit in doc.get("supremacy") + doc.get("go_back")
+        if not _reported(doc, hit.token)
+        # "the myth of a superior race", "master race ideology": naming the idea, not holding it
+        and not any(
+            "framing" in tokens[j].categories
+            for j in range(max(hit.token - 3, 0), min(max(hit.last, hit.token) + 4, len(tokens)))
+        )
+    ]
+
+
 def _group_statements(doc: _Text) -> list[_Hit]:
-    """Hostile claims about a group of people (not the writer's own), in three shapes:
+    """Hostile claims about a group of people (not the writer's own), in these shapes:
 
     - a generalisation: "<group> are (all, just…) <negative trait>" (essentialist, dehumanising or
-      insulting word);
+      insulting word; a judging word such as "horrible" only about people, not a place or a condition);
     - dehumanising, violent, eliminationist ("deport", "get rid of") or subordinating ("are property",
-      "less than human", "don't deserve rights") language near the group;
-    - hatred aimed at the group: "I hate / can't stand / am sick of <group>", "<group> disgust me".
+      "less than human", "don't deserve rights") language near the group, unless it reports a past
+      event ("were deported in…") or how the group is treated ("treat them like dogs");
+    - hatred aimed at the group: "I hate / can't stand / am sick of <group>", "<group> disgust me";
+    - an insulting label straight before the group ("filthy <group>"), a likening to animals or a
+      disability, shame attached to who people are, delight in harm to the group, blaming the group,
+      ranking kinds of people ("the superior race") and "go back to your country".
     A negator between the two, a reporting verb ("they told me…", "people say…") or an open
     quotation before them stops the match, so counter-speech and reports of abuse do not fire."""
     subjects = _group_subjects(doc)
+    found = _labelled_groups(doc) + _shaming(doc) + _supremacy(doc) + _comparisons(doc, subjects)[0]
     if not subjects:
-        return []
-    return _generalisations(doc, subjects) + _near_group(doc, subjects) + _hatred(doc, subjects)
+        return found
+    return (
+        found
+        + _generalisations(doc, subjects)
+        + _near_group(doc, subjects)
+        + _hatred(doc, subjects)
+        + _enjoyed_harm(doc, subjects)
+        + _blame(doc, subjects)
+    )
 
 
 def _mask_praise(doc: _Text) -> str:
@@ -534,10 +804,11 @@ def _group_rules(doc: _Text, ev: Evidence) -> None:
 def _insult_rules(doc: _Text, context: AnalysisContext, ev: Evidence) -> None:
     self_pain = doc.get("self_pain")
     aimed: dict[str | None, list[_Hit]] = {}
-    for hit in doc.get("insult"):
+    likened = dict(_comparisons(doc, [])[1])
+    for hit in doc.get("insult") + list(likened):
         if doc.inside(hit, self_pain):
             continue
-        who = doc.addressee(hit)
+        who = likened.get(hit) or doc.addressee(hit)
         if who == "first":
             ev.self_directed = True
         elif who in {"second", "mention"} or (who is None and context.is_reply):

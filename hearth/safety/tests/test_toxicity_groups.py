@@ -135,3 +135,96 @@ def test_a_slur_names_a_group_for_later_sentences() -> None:
     assert result.harassment
     assert "slur" in result.reasons
     assert GROUP_REASON in result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an insulting label straight before the group
+        "Typical lazy Mexicans, nothing ever changes.",
+        "Stupid feminists ruin every discussion.",
+        "She is the dumbest autistic I have ever met.",
+        # a judging word after "<group> is/are", when the group is people or a belief
+        "Catholicism is a toxic faith.",
+        "Vegan Buddhists are hypocrites, all of them.",
+        # likening a group to animals
+        "Refugees breed like rats.",
+        "Those Romanians remind me of cockroaches.",
+        # shame attached to who someone is
+        "You should be ashamed of being Muslim.",
+        "Aren't you ashamed of your skin colour?",
+        "He ought to feel shame for being gay.",
+        # delight in harm to a group
+        "I love watching immigrants drown.",
+        "Throwing rocks at Jews is my favourite hobby.",
+        # blaming a group, ranking kinds of people, telling people they do not belong
+        "Feminists are why marriages fail.",
+        "Men are the superior gender and always will be.",
+        "Go back to your own country.",
+        # mocking a disability in one person
+        "He walks like he has Down's syndrome.",
+    ],
+)
+def test_more_shapes_of_group_hate(text: str) -> None:
+    result = assess_toxicity(text)
+    check_invariants(text, result)
+    assert result.is_toxic
+    assert result.harassment
+    assert GROUP_REASON in result.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the writer's own shame about who they are
+        "My own shame about being gay kept me quiet for years.",
+        "I used to be ashamed of being autistic, and this group helped.",
+        # a group word inside a name, or modifying a thing rather than naming people
+        "The White House announced new rules today.",
+        "I left my dirty black boots by the door again.",
+        "My autistic son laughs like a little monkey when he is tickled.",
+        # history and news: what happened, not a call for it
+        "My grandparents were deported in 1942 and I still think about them.",
+        "Millions of Jews were murdered in the camps and we must remember them.",
+        # how a group is treated, and circumstances rather than traits
+        "They treat refugees like animals at the border.",
+        "Migrants are under threat at sea every summer.",
+        # judging a place or a condition, not people
+        "Autism is awful some days, I'm exhausted.",
+        "Israel is a horrible place to be a teenager with no friends.",
+        # naming an idea in order to reject it
+        "The myth of a superior race has done so much harm.",
+        # real animals
+        "My dog looks like a sloth when he sleeps.",
+        "You remind me of my cat, she hates mornings too.",
+        "My mum went back to her country to look after my gran.",
+    ],
+)
+def test_new_shapes_keep_their_guards(text: str) -> None:
+    result = assess_toxicity(text)
+    check_invariants(text, result)
+    assert GROUP_REASON not in result.reasons
+    assert not result.harassment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You look like a pig in a wig.",
+        "You act like you've got a screw loose.",
+        "@river reminds me of a rat.",
+    ],
+)
+def test_likening_a_person_to_an_animal_or_disability_is_an_insult(text: str) -> None:
+    result = assess_toxicity(text)
+    check_invariants(text, result)
+    assert result.is_toxic
+    assert result.targeted
+    assert result.harassment
+    assert any(s.kind == "insult" for s in result.spans)
+
+
+def test_being_likened_to_an_animal_by_someone_else_is_not_self_abuse_at_them() -> None:
+    # "you treat me like a dog" tells how the writer is treated; the insult is not aimed at "you".
+    result = assess_toxicity("Sometimes you treat me like a dog and it hurts.")
+    assert "insult in the second person" not in result.reasons
