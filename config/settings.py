@@ -350,6 +350,30 @@ else:
     HEARTH_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Hearth <no-reply@localhost>")
 
+# --- Background work: Celery workers (config/celery.py) ----------------------------------------------------
+# With a broker (e.g. redis://127.0.0.1:6379/1), email and safety re-screening go to `celery -A config worker`;
+# without one, tasks run where they are asked for, and email leaves on the web process's mail thread as before.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_DEFAULT_QUEUE = "hearth"
+# A long re-screening run waits in its own queue, so it never holds up a password-reset email.
+CELERY_TASK_ROUTES = {"hearth.safety.*": {"queue": "hearth-rescreening"}}
+# A task is taken off the queue once done, not when started: a worker killed mid-task leaves it for another
+# (an email may then go twice, rather than never).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Logs follow LOGGING below (and LOG_FORMAT), in workers too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing must not wait long on a broker that is down: the caller then does the work itself.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+
 # --- Logging: never message text or personal data ------------------------------------
 # "text" (readable) or "json" (one object a line, for log collectors; hearth/core/logformat.py). Either way,
 # request logs name the route a request matched, never its path (which can hold a pseudonym).
@@ -373,6 +397,8 @@ LOGGING = {
         # Request logs carry paths only; bodies and query strings with personal data never reach a logger.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # Celery's task log quotes return values and errors' text; hearth.core.tasks logs each failure by kind.
+        "celery.app.trace": {"level": "CRITICAL"},
     },
 }
 

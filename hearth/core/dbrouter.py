@@ -74,6 +74,11 @@ def pin_to_primary() -> None:
     _pinned.set(True)
 
 
+def unpin() -> None:
+    """Start afresh: reads of the reading models may go to the replica again (each background task starts so)."""
+    _pinned.set(False)
+
+
 def pinned_to_primary() -> bool:
     return _pinned.get()
 
