@@ -4,6 +4,9 @@
     .venv/bin/python tools/train_toxicity.py --no-write      # report only
     .venv/bin/python tools/train_toxicity.py --bench         # latency on synthetic ~1,000-char posts
 
+Also reported: the lexicon rules on their own, and how often the analyzer fires on ordinary forum
+posts (reddit_mh27 and crisis_rallypoint, which carry no toxicity labels) as a false-alarm check.
+
 What is fitted: only the decision threshold, chosen by stratified k-fold cross-validation on the
 Davidson set (MIT; toxic = hate_speech or offensive_language). ETHOS (GPL-3.0) is read for
 evaluation only: nothing fitted on it ships. The product never reads the datasets.
@@ -36,6 +39,9 @@ sys.path.insert(0, str(ROOT))
 from hearth.safety.analyzers import toxicity  # noqa: E402
 
 POSITIVE = {"hate_speech", "offensive_language", "hate"}
+GROUP_REASON = "hostile statement about a group of people"
+# Forum posts with no toxicity labels (Apache-2.0 / CC BY 4.0), read to count false alarms only.
+FORUM_SETS = ("reddit_mh27", "crisis_rallypoint")
 NEGATIVE = {"neither", "not_hate"}
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
 BaseArray = npt.NDArray[np.float64]
@@ -47,6 +53,7 @@ class Scored:
     labels: BoolArray
     model: BaseArray  # profanity-model score, max over windows
     rule: BoolArray  # a lexicon rule fired (toxic whatever the threshold)
+    group: BoolArray  # the rule for hostile statements about a group fired
     plain: BaseArray  # profanity_check.predict_prob on the whole text, for the baseline
 
 
@@ -69,6 +76,7 @@ def score(texts: Sequence[str], labels: BoolArray) -> Scored:
         labels=labels,
         model=np.array([e.model_score for e in evidence]),
         rule=np.array([e.rule_strength > 0 for e in evidence]),
+        group=np.array([GROUP_REASON in e.rule_reasons for e in evidence]),
         plain=np.asarray(predict_prob(list(texts)), dtype=np.float64),
     )
 
@@ -156,6 +164,38 @@ def baseline(s: Scored) -> dict[str, str]:
     return out
 
 
+def rules_report(davidson: Scored, davidson_labels: list[str], ethos: Scored) -> dict[str, object]:
+    """What the lexicon rules do without the profanity model: on ETHOS, and how often the group rule
+    fires on each Davidson class (an independent check of the group rules: nothing was written from
+    Davidson texts)."""
+    p, r, f = prf(ethos.labels, ethos.rule)
+    classes = np.array(davidson_labels)
+    by_class = {}
+    for label in ("hate_speech", "offensive_language", "neither"):
+        members = classes == label
+        fired = int(davidson.group[members].sum())
+        by_class[label] = f"{fired} of {int(members.sum())} ({fired / int(members.sum()):.2%})"
+    return {
+        "ethos_rules_alone": f"fire on {int(ethos.rule.sum())} rows: P {p:.3f} R {r:.3f} F1 {f:.3f}",
+        "davidson_group_rule_by_class": by_class,
+    }
+
+
+def forum_false_alarms(datasets: Path) -> dict[str, str]:
+    """Share of ordinary forum posts that the analyzer calls toxic, harassment, or group hate."""
+    out = {}
+    for name in FORUM_SETS:
+        with (datasets / name / "dev.csv").open(newline="", encoding="utf-8") as f:
+            texts = [row["text"] for row in csv.DictReader(f)]
+        results = [toxicity.assess_toxicity(t) for t in texts]
+        n = len(results)
+        toxic = sum(a.is_toxic for a in results) / n
+        harassment = sum(a.harassment for a in results) / n
+        group = sum(GROUP_REASON in a.reasons for a in results) / n
+        out[name] = f"n {n}: toxic {toxic:.2%}, harassment {harassment:.2%}, group rule {group:.2%}"
+    return out
+
+
 def bench(n: int) -> None:
     # Synthetic posts made of fixed, hand-written sentences; no dataset text.
     sentences = [
@@ -199,6 +239,8 @@ def main() -> None:
         return
 
     davidson = score(*load(args.datasets / "toxicity_davidson" / "dev.csv"))
+    with (args.datasets / "toxicity_davidson" / "dev.csv").open(newline="", encoding="utf-8") as f:
+        davidson_labels = [row["label"] for row in csv.DictReader(f)]
     ethos = score(*load(args.datasets / "hate_ethos" / "dev.csv"))
     everything = np.arange(len(davidson.labels), dtype=np.intp)
     cut = best_threshold(davidson, everything)
@@ -212,6 +254,8 @@ def main() -> None:
             "davidson": f"{int(davidson.rule.sum())} of {len(davidson.rule)}",
             "ethos": f"{int(ethos.rule.sum())} of {len(ethos.rule)}",
         },
+        "rules": rules_report(davidson, davidson_labels, ethos),
+        "forum_posts_false_alarms": forum_false_alarms(args.datasets),
     }
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if not args.no_write:

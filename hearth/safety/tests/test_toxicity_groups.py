@@ -186,6 +186,7 @@ def test_more_shapes_of_group_hate(text: str) -> None:
         # history and news: what happened, not a call for it
         "My grandparents were deported in 1942 and I still think about them.",
         "Millions of Jews were murdered in the camps and we must remember them.",
+        "My grandfather killed two German soldiers in the war and never spoke of it.",
         # how a group is treated, and circumstances rather than traits
         "They treat refugees like animals at the border.",
         "Migrants are under threat at sea every summer.",
