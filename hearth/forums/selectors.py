@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models import BooleanField, Count, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from hearth.accounts.blocks import hidden_author_ids
@@ -107,6 +107,7 @@ class PostPage:
     number: int
     num_pages: int
     first_unread: int | None
+    read_upto: int = 0  # the highest post number the reader had read before this page
 
     @property
     def has_previous(self) -> bool:
@@ -132,7 +133,7 @@ def page_of_post(number: int) -> int:
 def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
     """One page of a thread's posts with reactions and unread markers.
 
-    Queries: posts (with authors), reaction counts, the reader's own reactions, the reader's read state.
+    Queries: posts (with authors), reaction counts with the reader's own, the reader's read state.
     Posts are numbered without gaps, so a page is a range of numbers: no count, no OFFSET.
     """
     size = page_size()
@@ -154,10 +155,12 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
     mine: set[tuple[int, str]] = set()
     read_upto = 0
     if ids:
-        for row in Reaction.objects.filter(post_id__in=ids).values("post_id", "kind").annotate(n=Count("id")):
+        # One query for everyone's reactions and the reader's own among them.
+        own = Count("id", filter=Q(user_id=user.id)) if user.is_authenticated else Value(0)
+        for row in Reaction.objects.filter(post_id__in=ids).values("post_id", "kind").annotate(n=Count("id"), own=own):
             counts[row["post_id"]][row["kind"]] = row["n"]
-        if user.is_authenticated:
-            mine = set(Reaction.objects.filter(post_id__in=ids, user=user).values_list("post_id", "kind"))
+            if row["own"]:
+                mine.add((row["post_id"], row["kind"]))
     if user.is_authenticated:
         state = ReadState.objects.filter(user=user, thread=thread).values_list("last_read_number", flat=True).first()
         read_upto = state or 0
@@ -189,7 +192,7 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
             for kind, label in ReactionKind.choices
         ]
     first_unread = read_upto + 1 if user.is_authenticated and read_upto < thread.last_post_number else None
-    return PostPage(posts=posts, number=page, num_pages=num_pages, first_unread=first_unread)
+    return PostPage(posts=posts, number=page, num_pages=num_pages, first_unread=first_unread, read_upto=read_upto)
 
 
 def thread_title_warnings(user: AnyUser, thread: Thread, page: PostPage) -> list[str]:

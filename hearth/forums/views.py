@@ -6,15 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from hearth.communities.selectors import annotate_for_viewer
 from hearth.core.errors import ApplicationError
 from hearth.core.typealias import AnyRequest, AuthedRequest
 from hearth.forums.forms import EditPostForm, ReplyForm, SearchForm, ThreadForm
 from hearth.forums.models import ContentStatus, Post, Thread
+from hearth.forums.rendering import render_posts
 from hearth.forums.selectors import (
     clamp_page,
     page_of_post,
@@ -27,6 +28,7 @@ from hearth.permissions import (
     access_community,
     access_post,
     access_thread,
+    can_post_in,
     check_delete_post_permission,
     check_edit_post_permission,
     check_post_permission,
@@ -90,18 +92,25 @@ def _thread_context(
     request: HttpRequest, thread: Thread, *, page: int, reply_form: ReplyForm | None = None
 ) -> dict[str, Any]:
     posts = thread_posts(request.user, thread, page=page)
-    community = annotate_for_viewer(request.user, [thread.community])[0]
+    community = thread.community
+    # The page needs only this of the reader's standing (the community page shows the rest).
+    community.viewer_can_post = can_post_in(request.user, community)  # type: ignore[attr-defined]
+    moderator = is_moderator(request.user, community)
     first_unread_url = ""
     if posts.first_unread and posts.first_unread > 1:
         first_unread_url = thread_post_url(thread.id, posts.first_unread)
+    # One token for every form on the page, the cached posts' included.
+    csrf_token = get_token(request)
     return {
         "thread": thread,
         "title_warnings": thread_title_warnings(request.user, thread, posts),
         "first_unread_url": first_unread_url,
         "community": community,
         "page": posts,
+        "post_html": render_posts(request, posts, moderator=moderator, csrf_token=csrf_token),
+        "csrf_token": csrf_token,
         "reply_form": reply_form or ReplyForm(),
-        "is_moderator": is_moderator(request.user, community),
+        "is_moderator": moderator,
     }
 
 
@@ -117,9 +126,10 @@ def thread_view(request: AnyRequest, thread_id: int) -> HttpResponse:
             "country": country_for_request(request),
             "plan": safety_plan_for(request.user),
         }
-    posts = context["page"].posts
-    if posts:
-        mark_read(request.user, thread, up_to=posts[-1].number)
+    page = context["page"]
+    # Reading again what was read before writes nothing.
+    if page.posts and page.posts[-1].number > page.read_upto:
+        mark_read(request.user, thread, up_to=page.posts[-1].number)
     return render(request, "forums/thread/index.html", context)
 
 
