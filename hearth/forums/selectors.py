@@ -212,7 +212,8 @@ _WORD = re.compile(r"\w+")
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
     """Counts matches only up to `limit`: counting every post that holds a common word would take longer than
-    finding the page. `capped` tells whether more were left uncounted (and out of reach: add words to narrow)."""
+    finding the page. `capped` tells whether more were left uncounted (and out of reach: add words to narrow).
+    The count needs no order, so the database may stop at the limit."""
 
     def __init__(self, object_list: QuerySet[Post], per_page: int, *, limit: int) -> None:
         super().__init__(object_list, per_page)
@@ -222,7 +223,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
     @cached_property
     def count(self) -> int:
-        found = self.queryset[: self.limit + 1].count()
+        found = self.queryset.order_by()[: self.limit + 1].count()
         self.capped = found > self.limit
         return min(found, self.limit)
 
@@ -232,19 +233,31 @@ def search_words(query: str) -> list[str]:
     return _WORD.findall(query.lower())[:SEARCH_MAX_WORDS]
 
 
-def _matching(qs: QuerySet[Post], words: list[str]) -> QuerySet[Post]:
-    """Posts holding every word (English stemming: "sleeping" finds "sleep"), by the full-text index that
-    migration forums 0003_post_search keeps: a GIN-indexed tsvector on PostgreSQL, an FTS5 table on SQLite."""
+def _matching(qs: QuerySet[Post], words: list[str], *, many: bool = False) -> QuerySet[Post]:
+    """Posts holding every word (English stemming: "sleeping" finds "sleep"), by the full-text data that
+    migration forums 0003_post_search keeps: a GIN-indexed tsvector on PostgreSQL, an FTS5 table on SQLite.
+
+    On PostgreSQL, `many` says the words are in more posts than a page of results can use: then the newest posts
+    are read in order (post_recent_idx) and tested one by one, which finds a page after a few hundred rows, where
+    the GIN index would fetch every match to sort them. The planner cannot tell the two cases apart for words that
+    often come together (it multiplies their frequencies), so the caller decides from the capped count."""
     if not words:
         return qs.none()
     vendor = connections[qs.db].vendor
     if vendor == "postgresql":
-        match = RawSQL(
-            "forums_post.search_vector @@ plainto_tsquery('hearth_search', %s)",
-            [" ".join(words)],
-            output_field=BooleanField(),
+        tsquery = [" ".join(words)]
+        boolean: BooleanField[bool, bool] = BooleanField()
+        if many:  # ts_match_vq is what @@ calls; written as a function it is not an index condition
+            return qs.filter(
+                RawSQL(
+                    "ts_match_vq(forums_post.search_vector, plainto_tsquery('hearth_search', %s))",
+                    tsquery,
+                    output_field=boolean,
+                )
+            )
+        return qs.filter(
+            RawSQL("forums_post.search_vector @@ plainto_tsquery('hearth_search', %s)", tsquery, output_field=boolean)
         )
-        return qs.filter(match)
     if vendor == "sqlite":
         # Each word quoted, so nothing in it is read as FTS5 syntax; a space between phrases means AND.
         phrases = " ".join(f'"{word}"' for word in words)
@@ -261,14 +274,18 @@ def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:
     title), newest first; muted content stays collapsed. At most SEARCH_RESULT_LIMIT results are counted and
     paged. Queries: count, posts (with authors, threads and communities)."""
     threads = filter_visible_threads(Thread.objects.all(), user)
-    qs: QuerySet[Post] = _matching(
-        Post.objects.filter(thread__in=threads, deleted_at__isnull=True, status=ContentStatus.PUBLISHED).exclude(
-            author_id__in=hidden_author_ids(user)
-        ),
-        search_words(query),
+    visible = Post.objects.filter(thread__in=threads, deleted_at__isnull=True, status=ContentStatus.PUBLISHED).exclude(
+        author_id__in=hidden_author_ids(user)
     )
-    qs = qs.select_related("author", "thread", "thread__community").order_by("-created_at", "-id")
-    result = CappedPaginator(qs, page_size(), limit=SEARCH_RESULT_LIMIT).get_page(page)
+    words = search_words(query)
+    paginator = CappedPaginator(_matching(visible, words), page_size(), limit=SEARCH_RESULT_LIMIT)
+    many = paginator.count >= SEARCH_RESULT_LIMIT
+    paginator.object_list = (
+        _matching(visible, words, many=many)
+        .select_related("author", "thread", "thread__community")
+        .order_by("-created_at", "-id")
+    )
+    result = paginator.get_page(page)
     reader = ReaderFilter.for_user(user)
     for post in result.object_list:
         community = post.thread.community

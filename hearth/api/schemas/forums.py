@@ -291,7 +291,8 @@ class SearchHitOut(Schema):
 class SearchPageOut(Schema):
     items: list[SearchHitOut]
     page: PageOut
-    count: int
+    count: int = Field(description="Matches counted, at most 1,000; add words to narrow a larger search.")
+    more: bool = Field(description="True when more posts match than were counted (and paged).")
 
     @classmethod
     def from_page(cls, viewer: AnyUser, page: Page[Post]) -> SearchPageOut:
@@ -299,6 +300,7 @@ class SearchPageOut(Schema):
             items=[SearchHitOut.from_post(viewer, p) for p in page.object_list],
             page=PageOut.from_page(page),
             count=page.paginator.count,
+            more=bool(getattr(page.paginator, "capped", False)),
         )
 
 

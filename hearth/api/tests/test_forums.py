@@ -8,6 +8,7 @@ from django.test import Client, override_settings
 from hearth.api.tests.helpers import delete, get, patch, post
 from hearth.communities.models import Membership
 from hearth.core.testing.factories import make_thread, opening_post
+from hearth.forums import selectors
 from hearth.forums.models import Post, PostRevision, Reaction, ReadState, Thread
 
 
@@ -273,6 +274,17 @@ class TestSearch:
         assert get(member_client, "/search?q=zebra").json()["count"] == 1
         delete(client_for(reply.author), f"/posts/{reply.id}")
         assert get(member_client, "/search?q=zebra").json()["count"] == 0
+
+    def test_a_large_search_counts_up_to_the_limit_and_says_there_are_more(self, member_client, community, monkeypatch):
+        monkeypatch.setattr(selectors, "SEARCH_RESULT_LIMIT", 2)
+        for _ in range(3):
+            make_thread(community, body="Gardening on my balcony.")
+        make_thread(community, body="Sketching on my balcony.")
+
+        many, few = get(member_client, "/search?q=balcony").json(), get(member_client, "/search?q=sketching").json()
+
+        assert (many["count"], many["more"], len(many["items"])) == (2, True, 2)
+        assert (few["count"], few["more"], len(few["items"])) == (1, False, 1)
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from hearth.accounts.models import User
 from hearth.accounts.services import update_preferences
 from hearth.communities.models import MembershipRole
 from hearth.core.testing.factories import make_member, make_thread, opening_post
+from hearth.forums import selectors
 from hearth.forums.models import Post, ReactionKind, Thread
 from hearth.forums.reading import ANONYMOUS_LABEL
 from hearth.forums.selectors import (
@@ -20,7 +21,7 @@ from hearth.forums.selectors import (
     thread_posts,
     thread_title_warnings,
 )
-from hearth.forums.services import add_reaction, add_reply, delete_post, mark_read
+from hearth.forums.services import add_reaction, add_reply, delete_post, edit_post, mark_read
 
 MUTED = "A word or phrase you muted"
 
@@ -516,6 +517,64 @@ class TestSearchPosts:
         (post,) = search_posts(fresh(other_member), "nobody", page=1)
 
         assert post.author_label == ANONYMOUS_LABEL
+
+    def test_search_posts_finds_other_forms_of_a_word(self, community, member, outsider):
+        make_thread(community, author=member, title="Evenings", body="Walking after dinner helped me.")
+
+        assert self.found(fresh(outsider), "walk") == {"Evenings"}
+
+    def test_search_posts_matches_whole_words_not_parts_of_words(self, community, member, outsider):
+        # Search is by word since it uses a full-text index: "cat" no longer finds "catalogue".
+        make_thread(community, author=member, title="Library", body="The catalogue was calming to browse.")
+
+        assert self.found(fresh(outsider), "cat") == set()
+        assert self.found(fresh(outsider), "catalogue") == {"Library"}
+
+    def test_search_posts_needs_every_word(self, community, member, outsider):
+        make_thread(community, author=member, title="Tea", body="A cup of tea in the garden.")
+        make_thread(community, author=member, title="Rain", body="Rain on the garden shed.")
+
+        assert self.found(fresh(outsider), "garden tea") == {"Tea"}
+        assert self.found(fresh(outsider), "garden") == {"Tea", "Rain"}
+
+    def test_search_posts_reads_punctuation_as_a_separator_not_as_syntax(self, community, member, outsider):
+        make_thread(community, author=member, title="Tea", body="A cup of tea in the garden.")
+
+        assert self.found(fresh(outsider), '"garden" AND (tea*') == set()  # "and" is a word too
+        assert self.found(fresh(outsider), '"garden" (tea*') == {"Tea"}
+        assert self.found(fresh(outsider), "?!") == set()
+
+    def test_search_posts_follows_edits_of_bodies_and_titles(self, community, member, outsider):
+        thread = make_thread(community, author=member, title="Mornings", body="Porridge every day.")
+        post = opening_post(thread)
+
+        edit_post(member, post, body="Toast every day.", title="Breakfasts")
+
+        assert self.found(fresh(outsider), "porridge") == set()
+        assert self.found(fresh(outsider), "toast") == {"Breakfasts"}
+        assert self.found(fresh(outsider), "breakfasts") == {"Breakfasts"}
+        assert self.found(fresh(outsider), "mornings") == set()
+
+    def test_search_posts_counts_up_to_the_limit_and_pages_newest_first(self, community, member, outsider, monkeypatch):
+        monkeypatch.setattr(selectors, "SEARCH_RESULT_LIMIT", 3)
+        monkeypatch.setattr(selectors, "page_size", lambda: 2)
+        threads = [make_thread(community, author=member, title=f"Garden {i}", body="The garden.") for i in range(5)]
+
+        first = search_posts(fresh(outsider), "garden", page=1)
+        second = search_posts(fresh(outsider), "garden", page=2)
+
+        assert first.paginator.count == 3
+        assert first.paginator.capped
+        assert first.paginator.num_pages == 2
+        assert [p.thread_id for p in [*first, *second]] == [t.id for t in reversed(threads)][:3]
+
+    def test_search_posts_does_not_cap_a_count_under_the_limit(self, community, member, outsider):
+        make_thread(community, author=member, title="Garden", body="The garden.")
+
+        result = search_posts(fresh(outsider), "garden", page=1)
+
+        assert result.paginator.count == 1
+        assert not result.paginator.capped
 
 
 # --- paging helpers ---------------------------------------------------------------------------------------
