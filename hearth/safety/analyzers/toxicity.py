@@ -243,8 +243,9 @@ _QUESTION_SUBJECTS = frozenset({"you", "u", "they", "we", "he", "she", "it", "i"
 _PREPOSITIONS = frozenset({"in", "under", "at", "from", "of", "for", "about", "with", "by", "to"})
 _POSSESSIVES = frozenset({"my", "our", "your", "his", "her", "their", "ur"})
 # Words allowed between an insulting word and the group it labels ("filthy little…").
+_DENIALS = frozenset({"nothing", "none", "no", "not", "never"})
 _FILLERS = frozenset({"little", "old", "young", "bloody", "fucking", "damn"})
-_ONE_PERSON = frozenset({"woman", "man", "girl", "boy", "lady", "female", "male"})
+_GENDER = _words("woman women man men girl girls boy boys lady ladies female females male males guys")
 _TREATMENT = frozenset({"treat", "treats", "treated", "treating"})
 _THIRD_SINGULAR = frozenset({"he", "she", "him", "her", "he's", "she's"})
 # Before a past participle these make a violent word prescriptive again ("should have been…").
@@ -464,6 +465,12 @@ def _reported(doc: _Text, index: int) -> bool:
     return _distanced(doc, index, index)
 
 
+def _followed_by(doc: _Text, index: int, word: str) -> bool:
+    """ "awful at talking": a judgement of a skill, not of the people."""
+    tokens = doc.tokens
+    return index + 1 < len(tokens) and tokens[index + 1].word == word
+
+
 def _generalisations(doc: _Text, subjects: list[int]) -> list[_Hit]:
     """ "<group> are (all, just…) <trait>": a trait word within four words after the verb."""
     tokens = doc.tokens
@@ -475,13 +482,16 @@ def _generalisations(doc: _Text, subjects: list[int]) -> list[_Hit]:
             verb = next((c for c in range(g + 1, min(g + 4, len(tokens))) if tokens[c].word in _COPULAS), None)
         if verb is None:
             continue
+        if not _names_people(doc, g):
+            continue  # "Catholic guilt is…", "my Christian parents are…": not the group
         people = "not_people" not in tokens[g].categories
         for p in range(verb + 1, min(verb + 5, len(tokens))):
             if tokens[p].sentence != tokens[g].sentence or "negator" in tokens[p].categories:
                 break
             if tokens[p - 1].word in _PREPOSITIONS:
                 continue  # "are in danger", "are under threat": what happens to them, not what they are
-            trait = tokens[p].categories & _TRAITS or (people and "evaluative" in tokens[p].categories)
+            judged = people and "evaluative" in tokens[p].categories and not _followed_by(doc, p, "at")
+            trait = tokens[p].categories & _TRAITS or judged
             if trait and not _distanced(doc, g, p):
                 found.append(_Hit(tokens[p].start, tokens[p].end, "group", p, tokens[p].sentence))
                 break
@@ -539,7 +549,8 @@ def _names_people(doc: _Text, index: int) -> bool:
     people are called ("<group> trash", "<group> animals") names people."""
     tokens = doc.tokens
     token = tokens[index]
-    if "group" not in token.categories or token.word.endswith("s") or token.word in _PERSON_HEADS:
+    plural = token.word.endswith("s") and not token.word.endswith(("ss", "ous")) and token.word != "trans"
+    if "group" not in token.categories or plural or token.word in _PERSON_HEADS:
         return True
     if index + 1 >= len(tokens) or tokens[index + 1].sentence != token.sentence:
         return True
@@ -558,8 +569,8 @@ def _labelled_groups(doc: _Text) -> list[_Hit]:
     found: list[_Hit] = []
     for group in doc.get("group") + doc.get("slur"):
         g, last = group.token, group.last if group.last >= 0 else group.token
-        if tokens[last].word in _ONE_PERSON or "not_people" in tokens[last].categories or not _names_people(doc, last):
-            continue
+        if tokens[last].word in _GENDER or "not_people" in tokens[last].categories or not _names_people(doc, last):
+            continue  # "the nasty old men at the bar": labels for people met, too often not about a gender
         i = g - 1
         if i > 0 and tokens[i].word in _FILLERS:
             i -= 1
@@ -629,6 +640,17 @@ def _comparisons(doc: _Text, subjects: list[int]) -> tuple[list[_Hit], list[tupl
     return about_group, at_person
 
 
+def _plain_question(doc: _Text, index: int) -> bool:
+    """The sentence is a question with no negator before index: "Are you ashamed of…?" asks, while
+    "Aren't you ashamed of…?" accuses."""
+    tokens = doc.tokens
+    sentence = tokens[index].sentence
+    end = doc.sentence_ends[sentence] if sentence < len(doc.sentence_ends) else len(doc.text)
+    if "?" not in doc.text[tokens[index].end : end]:
+        return False
+    return not any("negator" in tokens[j].categories for j in range(doc.sentence_first[sentence], index))
+
+
 def _shaming(doc: _Text) -> list[_Hit]:
     """Shame attached to who someone else is: "should be ashamed of being <group>", "ashamed of your
     <skin colour, religion…>". The writer's own shame ("makes me ashamed of being…") does not count."""
@@ -636,7 +658,7 @@ def _shaming(doc: _Text) -> list[_Hit]:
     found: list[_Hit] = []
     for hit in doc.get("shame"):
         end = hit.last if hit.last >= 0 else hit.token
-        if doc.addressee(hit) == "first":
+        if doc.addressee(hit) == "first" or _plain_question(doc, hit.token):
             continue
         for t in range(end + 1, min(end + 6, len(tokens))):
             if tokens[t].sentence != hit.sentence:
@@ -649,9 +671,9 @@ def _shaming(doc: _Text) -> list[_Hit]:
 
 
 def _enjoyed_harm(doc: _Text, subjects: list[int]) -> list[_Hit]:
-    """Delight in harm to a group: an enjoyment word ("my favourite hobby", "I love watching…", "lol"),
-    a word of harm and a group, all in one sentence, with no negation between them."""
-    tokens = doc.tokens
+    """Delight in harm to a group: an enjoyment word ("my favourite hobby", "I love watching…", "lol")
+    in the sentence, and a word of harm within three words of a group ("dead <group>", "<group> get
+    killed"), with no negation between them. "my trans sister is dying to…" names one person."""
     found: list[_Hit] = []
     enjoyment = doc.get("enjoy")
     if not enjoyment:
@@ -660,18 +682,26 @@ def _enjoyed_harm(doc: _Text, subjects: list[int]) -> list[_Hit]:
         for hit in doc.get(category):
             if _medical(doc, hit) or _described_event(doc, hit):
                 continue
+            last = max(hit.last, hit.token)
             joy = [e for e in enjoyment if e.sentence == hit.sentence and not _distanced(doc, e.token, hit.token)]
-            if joy and any(tokens[g].sentence == hit.sentence and not _distanced(doc, g, hit.token) for g in subjects):
+            if joy and any(
+                min(abs(g - hit.token), abs(g - last)) <= 3
+                and _names_people(doc, g)
+                and not _distanced(doc, g, hit.token)
+                for g in subjects
+            ):
                 found.append(hit)
     return found
 
 
 def _blame(doc: _Text, subjects: list[int]) -> list[_Hit]:
     """ "<group> is why…", "<group> are to blame for…": a group made the cause of what is wrong."""
+    tokens = doc.tokens
     return [
         hit
         for hit in doc.get("blame")
-        if any(
+        if not any(t.word in _DENIALS for t in tokens[hit.token + 1 : hit.token + 6])
+        and any(
             0 < hit.token - g <= 2 and doc.tokens[g].word not in _GROUP_PRONOUNS and not _distanced(doc, g, hit.token)
             for g in subjects
         )

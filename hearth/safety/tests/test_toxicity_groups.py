@@ -158,7 +158,7 @@ def test_a_slur_names_a_group_for_later_sentences() -> None:
         "I love watching immigrants drown.",
         "Throwing rocks at Jews is my favourite hobby.",
         # blaming a group, ranking kinds of people, telling people they do not belong
-        "Feminists are why marriages fail.",
+        "Feminists are to blame for every broken marriage.",
         "Men are the superior gender and always will be.",
         "Go back to your own country.",
         # mocking a disability in one person
@@ -179,6 +179,8 @@ def test_more_shapes_of_group_hate(text: str) -> None:
         # the writer's own shame about who they are
         "My own shame about being gay kept me quiet for years.",
         "I used to be ashamed of being autistic, and this group helped.",
+        # asking is not shaming
+        "Are you ashamed of being bisexual? You don't have to be.",
         # a group word inside a name, or modifying a thing rather than naming people
         "The White House announced new rules today.",
         "I left my dirty black boots by the door again.",
@@ -195,6 +197,14 @@ def test_more_shapes_of_group_hate(text: str) -> None:
         "Israel is a horrible place to be a teenager with no friends.",
         # naming an idea in order to reject it
         "The myth of a superior race has done so much harm.",
+        # one person, a thing or a skill, not the group; a blame that is denied
+        "Haha my trans sister is dying to meet you all.",
+        "lol my gay best friend is dead tired after the march.",
+        "Catholic guilt is a horrible thing to grow up with.",
+        "My Christian parents are toxic and I had to cut contact.",
+        "Men are awful at talking about feelings, my dad included.",
+        "Women are why I got through my divorce, my sisters saved me.",
+        "Immigrants are to blame for nothing, stop scapegoating them.",
         # real animals
         "My dog looks like a sloth when he sleeps.",
         "You remind me of my cat, she hates mornings too.",
