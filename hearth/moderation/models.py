@@ -48,6 +48,11 @@ class QueueItem(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["status", "-risk_level", "created_at"], name="queue_order_idx"),
+            # The queue page: items not yet resolved, riskiest first. Resolved items pile up for good; this index
+            # holds only the few that are not, in the page's order.
+            models.Index(
+                fields=["-risk_level", "created_at"], condition=~models.Q(status="resolved"), name="queue_open_idx"
+            ),
             models.Index(fields=["community", "status"]),
             models.Index(fields=["content_type", "object_id"]),
             models.Index(fields=["author", "-created_at"]),
