@@ -67,7 +67,7 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """The processes that serve requests: uvicorn's workers under --workers, else the process itself."""
-        children = _children(self.process.pid)
+        children = [pid for pid in _children(self.process.pid) if "resource_tracker" not in _command_line(pid)]
         return children or [self.process.pid]
 
     def stop(self) -> None:
@@ -135,7 +135,7 @@ def wait_until_healthy(servers: list[Server], *, workers: int = 0) -> None:
         while True:
             if server.process.poll() is not None:
                 raise RuntimeError(f"server {server.name} exited:\n{server.log_tail()}")
-            if healthy(url) and (not workers or len(_children(server.process.pid)) >= workers):
+            if healthy(url) and (not workers or len(server.worker_pids()) >= workers):
                 break
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server {server.name} did not answer {url}:\n{server.log_tail()}")
@@ -157,6 +157,14 @@ def _children(pid: int) -> list[int]:
             return [int(p) for p in f.read().split()]
     except OSError:
         return []
+
+
+def _command_line(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def cpu_seconds(pid: int) -> float:
