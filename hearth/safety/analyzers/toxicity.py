@@ -140,13 +140,16 @@ def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
         return None
     # Phrases are written with single spaces and straight apostrophes; texts have neither reliably.
     parts = [p.replace("'", "['\u2019]").replace(" ", r"\s+") for p in phrases]
-    return re.compile(r"(?<![\w'\u2019])(?:" + "|".join(parts) + r")(?![\w'\u2019])", re.IGNORECASE)
+    return re.compile(r"(?<![\w'\u2019])(?:" + "|".join(parts) + r")(?![\w'\u2019])")
 
 
 class Lexicon:
     def __init__(self, data: dict[str, Any]) -> None:
         self.words: dict[str, frozenset[str]] = {}
+        # Phrases are lower case. Matching them against lower-cased text is about twice as fast as
+        # IGNORECASE; the IGNORECASE set is for the rare text whose lower case changes its length.
         self.phrases: dict[str, re.Pattern[str]] = {}
+        self.phrases_any_case: dict[str, re.Pattern[str]] = {}
         by_word: dict[str, set[str]] = {}
         for category, entry in data.items():
             if category.startswith("_"):
@@ -156,6 +159,7 @@ class Lexicon:
             regex = _phrase_regex(entry.get("phrases", []))
             if regex is not None:
                 self.phrases[category] = regex
+                self.phrases_any_case[category] = re.compile(regex.pattern, re.IGNORECASE)
         self.words = {word: frozenset(cats) for word, cats in by_word.items()}
 
 
@@ -299,8 +303,10 @@ class _Text:
         for i, token in enumerate(tokens):
             for category in token.categories:
                 self.hits.setdefault(category, []).append(_Hit(token.start, token.end, category, i, token.sentence))
-        for category, regex in lexicon.phrases.items():
-            for m in regex.finditer(text):
+        lower = text.lower()
+        phrases = lexicon.phrases if len(lower) == len(text) else lexicon.phrases_any_case
+        for category, regex in phrases.items():
+            for m in regex.finditer(lower if phrases is lexicon.phrases else text):
                 index = max(bisect_right(self.token_starts, m.start()) - 1, 0)
                 last = max(bisect_right(self.token_starts, m.end() - 1) - 1, index)
                 hit = _Hit(m.start(), m.end(), category, index, bisect_right(ends, m.start()), last)
