@@ -276,3 +276,15 @@ def test_shipped_artefacts_are_json() -> None:
     assert 0.0 < calibration["threshold"] < 1.0
     lexicon = json.loads((toxicity.MODEL_DIR / "lexicon.json").read_text(encoding="utf-8"))
     assert {"group", "insult", "slur", "threat", "self_pain"} <= set(lexicon)
+
+
+@pytest.mark.parametrize("prefix", ["", "\u0130stanbul \u0130\u0130 was lovely. "])
+def test_phrases_match_whatever_the_case(prefix: str) -> None:
+    # Phrases are matched on lower-cased text; a character whose lower case is longer (U+0130) takes
+    # the case-insensitive path, and spans must still point at the original text.
+    text = prefix + "I WILL Hurt You if you come back."
+    result = assess_toxicity(text)
+    check_invariants(text, result)
+    assert result.threat
+    threat = next(s for s in result.spans if s.kind == "threat")
+    assert text[threat.start : threat.end].lower().startswith("i will hurt you")
