@@ -570,13 +570,14 @@ def _names_people(doc: _Text, index: int) -> bool:
 
 def _labelled_groups(doc: _Text) -> list[_Hit]:
     """An insulting word put straight before a group: "filthy <group>", "lazy <group> are…", "the
-    weirdest <group> I've seen". The group word must name people (see _names_people)."""
+    weirdest <group> I've seen". The group word must name people (see _names_people) and not be a
+    gender word."""
     tokens = doc.tokens
     found: list[_Hit] = []
     for group in doc.get("group") + doc.get("slur"):
         g, last = group.token, group.last if group.last >= 0 else group.token
         if tokens[last].word in _GENDER or "not_people" in tokens[last].categories or not _names_people(doc, last):
-            continue  # "the nasty old men at the bar": labels for people met, too often not about a gender
+            continue  # "the nasty old men at the bar" is usually about the men someone met, not all men
         i = g - 1
         if i > 0 and tokens[i].word in _FILLERS:
             i -= 1
@@ -701,7 +702,8 @@ def _enjoyed_harm(doc: _Text, subjects: list[int]) -> list[_Hit]:
 
 
 def _blame(doc: _Text, subjects: list[int]) -> list[_Hit]:
-    """ "<group> is why…", "<group> are to blame for…": a group made the cause of what is wrong."""
+    """ "<group> are to blame for…": a group made the cause of what is wrong, unless denied ("…for
+    nothing")."""
     tokens = doc.tokens
     return [
         hit
