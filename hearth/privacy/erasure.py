@@ -44,6 +44,7 @@ from hearth.communities.models import Community, Membership
 from hearth.core.errors import ApplicationError, ConflictError
 from hearth.core.realtime import send_after_commit, user_group
 from hearth.forums.models import ContentStatus, Post, PostRevision, Reaction, Thread
+from hearth.forums.search_index import forget_removed_text
 from hearth.lib.ratelimit import check_rate_limit
 from hearth.moderation.models import QueueItem
 from hearth.privacy.models import ErasureChoice, ErasureRequest
@@ -175,6 +176,7 @@ def _erase(user: User, choice: str) -> None:
     _recount(thread_ids, community_ids)
     # Emails first: an address can contain the pseudonym.
     scrub_everywhere([*(email_needle(e) for e in sorted(emails)), pseudonym_needle(pseudonym)])
+    forget_removed_text()
 
 
 def _keep_content(user: User, ghost: User) -> None:
