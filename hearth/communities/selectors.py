@@ -20,12 +20,18 @@ if TYPE_CHECKING:
 from hearth.permissions import AnyUser, can_post_in, can_read_community, is_moderator, memberships_of
 
 
-def annotate_for_viewer(user: AnyUser, communities: list[Community]) -> list[Community]:
-    """Mark each community with the viewer's standing in it. Queries: memberships, pending requests, invitations."""
+def annotate_for_viewer(
+    user: AnyUser, communities: list[Community], *, requests_of_members: bool = True
+) -> list[Community]:
+    """Mark each community with the viewer's standing in it. Queries: memberships, pending requests, invitations.
+
+    A page that shows members nothing about requests and invitations passes `requests_of_members=False`: when the
+    viewer belongs to every community given, the last two queries are skipped."""
     memberships = memberships_of(user)
     pending: set[int] = set()
     invited: dict[int, int] = {}
-    if user.is_authenticated:
+    needed = requests_of_members or any(c.id not in memberships for c in communities)
+    if user.is_authenticated and needed:
         pending = set(
             JoinRequest.objects.filter(user=user, status=RequestStatus.PENDING).values_list("community_id", flat=True)
         )

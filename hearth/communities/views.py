@@ -34,7 +34,8 @@ def directory_view(request: HttpRequest) -> HttpResponse:
 
 
 def community_view(request: HttpRequest, slug: str) -> HttpResponse:
-    community = annotate_for_viewer(request.user, [access_community(request.user, slug)])[0]
+    # A member's page shows no join request or invitation, so they are not looked up for members.
+    community = annotate_for_viewer(request.user, [access_community(request.user, slug)], requests_of_members=False)[0]
     threads = None
     if can_read_community(request.user, community):
         threads = community_threads(request.user, community, page=clamp_page(request.GET.get("page")))

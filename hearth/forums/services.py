@@ -245,15 +245,20 @@ def delete_post(actor: User, post: Post) -> Post:
     now = timezone.now()
     post.deleted_at, post.deleted_by = now, actor
     post.save(update_fields=["deleted_at", "deleted_by"])
-    # Counters count what members can see, so they drop with each deletion.
+    # Counters count what members can see (published, not deleted), so they drop by what was counted: a held or
+    # hidden post or thread never was.
+    published = post.status == ContentStatus.PUBLISHED
     if post.is_opening:
         Thread.objects.filter(id=post.thread_id).update(deleted_at=now)
         post.thread.deleted_at = now
-        visible_posts = Post.objects.filter(thread_id=post.thread_id, deleted_at__isnull=True).count() + 1
+        counted_replies = Post.objects.filter(
+            thread_id=post.thread_id, number__gt=1, deleted_at__isnull=True, status=ContentStatus.PUBLISHED
+        ).count()
         Community.objects.filter(id=community.id).update(
-            thread_count=Greatest(F("thread_count") - 1, 0), post_count=Greatest(F("post_count") - visible_posts, 0)
+            thread_count=Greatest(F("thread_count") - int(published), 0),
+            post_count=Greatest(F("post_count") - counted_replies - int(published), 0),
         )
-    else:
+    elif published:
         Thread.objects.filter(id=post.thread_id).update(reply_count=Greatest(F("reply_count") - 1, 0))
         if post.thread.deleted_at is None:  # a deleted thread's posts were already taken off the count
             Community.objects.filter(id=community.id).update(post_count=Greatest(F("post_count") - 1, 0))

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from hearth.accounts.models import User
 from hearth.communities.models import MembershipMode, MembershipRole, RequestStatus
 from hearth.communities.selectors import (
+    annotate_for_viewer,
     community_moderators,
     directory,
     pending_join_requests,
@@ -161,3 +162,29 @@ class TestVisibleMembershipsOf:
         profile_owner = make_member(community)
 
         assert visible_memberships_of(AnonymousUser(), profile_owner.id) == []
+
+
+class TestAnnotateForViewer:
+    def test_a_members_page_skips_their_requests_and_invitations(self, community, member, django_assert_num_queries):
+        viewer = User.objects.get(id=member.id)
+
+        # * the viewer's memberships
+        with django_assert_num_queries(1):
+            (annotated,) = annotate_for_viewer(viewer, [community], requests_of_members=False)
+
+        assert (annotated.viewer_is_member, annotated.viewer_can_post) == (True, True)
+        assert (annotated.viewer_has_pending_request, annotated.viewer_invitation_id) == (False, None)
+
+    def test_a_non_members_requests_and_invitations_are_still_looked_up(
+        self, private_community, invite_community, outsider
+    ):
+        inviter = make_member(invite_community, role=MembershipRole.MODERATOR)
+        join_community(outsider, private_community)
+        invitation = invite_member(inviter, invite_community, pseudonym=outsider.username)
+        viewer = User.objects.get(id=outsider.id)
+
+        (requested,) = annotate_for_viewer(viewer, [private_community], requests_of_members=False)
+        (invited,) = annotate_for_viewer(viewer, [invite_community], requests_of_members=False)
+
+        assert requested.viewer_has_pending_request is True
+        assert invited.viewer_invitation_id == invitation.id
