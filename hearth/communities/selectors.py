@@ -50,8 +50,13 @@ def annotate_for_viewer(
     return communities
 
 
-def directory(user: AnyUser) -> list[Community]:
-    return annotate_for_viewer(user, list(Community.objects.order_by("sort_order", "name")))
+def directory(user: AnyUser, *, with_guidelines: bool = True) -> list[Community]:
+    """Every community, annotated for the viewer. Pages that list them show no guidelines, which are a few KB each:
+    `with_guidelines=False` leaves them in the database."""
+    communities = Community.objects.order_by("sort_order", "name")
+    if not with_guidelines:
+        communities = communities.defer("guidelines", "guidelines_html")
+    return annotate_for_viewer(user, list(communities))
 
 
 def pending_join_requests(community: Community) -> list[JoinRequest]:

@@ -30,7 +30,8 @@ from hearth.permissions import access_community, access_invitation, can_read_com
 
 
 def directory_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "communities/directory/index.html", {"communities": directory(request.user)})
+    communities = directory(request.user, with_guidelines=False)
+    return render(request, "communities/directory/index.html", {"communities": communities})
 
 
 def community_view(request: HttpRequest, slug: str) -> HttpResponse:

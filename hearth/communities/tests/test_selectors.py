@@ -188,3 +188,11 @@ class TestAnnotateForViewer:
 
         assert requested.viewer_has_pending_request is True
         assert invited.viewer_invitation_id == invitation.id
+
+    def test_the_directory_pages_leave_the_guidelines_out(self, community, member, client, member_client):
+        listed = directory(User.objects.get(id=member.id), with_guidelines=False)
+
+        assert {"guidelines", "guidelines_html"} <= listed[0].get_deferred_fields()
+        for page_client in (client, member_client):
+            assert page_client.get("/communities/").status_code == 200
+            assert page_client.get("/").status_code == 200
