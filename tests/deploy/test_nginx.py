@@ -289,3 +289,19 @@ def test_nginx_in_front_of_two_uvicorn_processes(running: Site):
         lines = [line for line in (running.work / f"uvicorn-{port}.log").read_text().splitlines() if line.strip()]
         assert lines
         assert all(line.startswith("{") for line in lines), lines[:5]
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="needs systemd-analyze")
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path: Path):
+    for unit in (DEPLOY / "systemd").iterdir():
+        # The units name /srv/hearth/.venv; this checkout's virtualenv stands in, so the commands exist.
+        (tmp_path / unit.name).write_text(unit.read_text().replace("/srv/hearth/.venv/bin/", f"{BIN}/"))
+    units = [tmp_path / "hearth-web@8001.service"]
+    units += [tmp_path / name for name in ("hearth-setup.service", "hearth-worker.service", "hearth-sweep.service")]
+    units.append(tmp_path / "hearth.target")
+    done = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *map(str, units)],
+        capture_output=True, text=True, check=False, env={**os.environ, "SYSTEMD_LOG_LEVEL": "warning"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == ""
