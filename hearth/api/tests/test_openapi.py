@@ -64,6 +64,7 @@ OPERATIONS = {
     ("post", "/api/v1/me/on-call/alerts/{alert_id}/acknowledge"),
     ("post", "/api/v1/posts/{post_id}/reports"),
     ("post", "/api/v1/members/{pseudonym}/reports"),
+    ("post", "/api/v1/chat/rooms/{room_id}/messages/{seq}/reports"),
     ("put", "/api/v1/members/{pseudonym}/block"),
     ("delete", "/api/v1/members/{pseudonym}/block"),
     ("get", "/api/v1/me/decisions"),
