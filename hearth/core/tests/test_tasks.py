@@ -207,7 +207,9 @@ def test_a_celery_worker_process_sends_a_queued_email(tmp_path):
             worker.kill()
             worker.wait()
         client.close()
+        # The queue, and the worker's remote-control bindings: this database is this test's alone.
         connection = redis.Redis.from_url(REDIS)
-        for key in connection.scan_iter(match=f"*{queue}*"):
-            connection.delete(key)
+        for pattern in (f"*{queue}*", "_kombu.binding*"):
+            for key in connection.scan_iter(match=pattern):
+                connection.delete(key)
     assert "heron" not in log.read_text()
