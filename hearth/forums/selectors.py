@@ -194,7 +194,9 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
         if user.is_authenticated:
             visible |= Q(author_id=user.id)
         qs = qs.filter(visible)
-    posts = list(qs.select_related("author").order_by("number"))
+    # The range holds at most a page of posts; saying so lets PostgreSQL read them in order from the (thread,
+    # number) index and stop, where it otherwise read every post of a long thread by thread alone and sorted them.
+    posts = list(qs.select_related("author").order_by("number")[:size])
     ids = [p.id for p in posts]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: set[tuple[int, str]] = set()
