@@ -22,7 +22,7 @@ from hearth.core.metrics import TASKS
 logger = logging.getLogger(__name__)
 
 EMAIL_CONTEXT = "celery.send_email"
-SEND_ATTEMPTS = 6  # over about half an hour (30 s, 1, 2, 4, 8 minutes apart)
+SEND_ATTEMPTS = 6  # over about a quarter of an hour (30 s, then 1, 2, 4 and 8 minutes apart)
 
 
 def queue_enabled() -> bool:
