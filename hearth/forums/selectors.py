@@ -248,7 +248,9 @@ def thread_title_warnings(user: AnyUser, thread: Thread, page: PostPage) -> list
     if opening is not None:
         topics, body = opening.topics, opening.body
     else:
-        topics, body = Post.objects.filter(thread=thread, number=1).values_list("topics", "body").first() or ([], "")
+        # Ordered by number, so PostgreSQL reads the (thread, number) index; ordered by id it scanned a long thread.
+        opening_row = Post.objects.filter(thread=thread, number=1).order_by("number").values_list("topics", "body")
+        topics, body = opening_row.first() or ([], "")
     return ReaderFilter.for_user(user).warnings(topics, thread.title, body)
 
 
