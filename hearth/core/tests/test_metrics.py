@@ -263,3 +263,19 @@ def test_several_processes_are_added_up_and_dead_ones_stop_counting_sockets(tmp_
     assert samples[("hearth_screenings_total", (("action", "hold"), ("risk", "imminent")))] == 2
     assert samples.get(("hearth_websocket_connections_open", (("socket", "chat"),)), 0) == 0
     assert ("hearth_moderation_queue_items", (("risk", "high"), ("status", "open"))) in samples
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "error"),
+    [
+        ("HEARTH_METRICS_TOKEN", "too-short", "HEARTH_METRICS_TOKEN must be at least 24 characters long"),
+        ("HEARTH_METRICS_ALLOWED_IPS", "10.0.0.5,10.0.0.999", "HEARTH_METRICS_ALLOWED_IPS must list addresses"),
+        ("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/metrics", "PROMETHEUS_MULTIPROC_DIR is not a writable folder"),
+    ],
+)
+def test_monitoring_settings_refuse_to_start_when_malformed(variable, value, error):
+    env = {**os.environ, "DEBUG": "true", variable: value}
+    command = [sys.executable, "-c", "import config.settings"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
+    assert done.returncode != 0
+    assert error in done.stderr
