@@ -2,6 +2,7 @@
 
     .venv/bin/python tools/train_crisis.py              # CV report, then train on all dev data and write weights
     .venv/bin/python tools/train_crisis.py --evaluate   # only evaluate the shipped analyzer on the dev files
+    .venv/bin/python tools/train_crisis.py --no-write   # CV report only, then evaluate the shipped analyzer
 
 Reads ../shared/datasets (never needed at run time). Prints aggregate figures only, never dataset text.
 Writes hearth/safety/analyzers/crisis_model/{lexicon.json,model.json}.
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+from sklearn.feature_extraction.text import TfidfTransformer  # type: ignore[import-untyped]
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
@@ -30,7 +32,12 @@ sys.path.insert(0, str(ROOT))
 
 from hearth.safety.analyzers import crisis  # noqa: E402 - needs the repository root on sys.path
 from hearth.safety.analyzers.base import RiskLevel  # noqa: E402
-from hearth.safety.analyzers.crisis import assess_crisis, extract_features  # noqa: E402
+from hearth.safety.analyzers.crisis import (  # noqa: E402
+    assess_crisis,
+    extract_all,
+    extract_features,  # noqa: F401 - tools/experiment_crisis_embeddings.py
+    meta_features,
+)
 
 DATASETS = ROOT.parent / "shared" / "datasets"
 MODEL_DIR = ROOT / "hearth" / "safety" / "analyzers" / "crisis_model"
@@ -40,6 +47,10 @@ SEED = 20_251_125
 FOLDS = 5
 C_TEXT = 0.1  # whole-text model
 C_SENTENCE = 0.1  # sentence model
+C_CHAR = 1.0  # character n-gram model
+C_STACK = 1.0  # stacker over the three models
+CHAR_MIN_DF = 5  # character n-grams kept when in at least this many training texts
+INNER = 4  # inner folds: out-of-fold model scores to train the stacker on, and the threshold
 MIL_ROUNDS = 2  # rounds of re-picking each positive text's most likely sentence
 MIN_DF = 3  # in the training fold, for sparse features
 MH_WEIGHT = 0.5  # r/mental-health posts are noisy negatives: some are at risk
@@ -129,18 +140,87 @@ def balanced(y: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 class Models:
-    """The whole-text model and the sentence model, fitted on one set of rows."""
+    """The whole-text, sentence and character n-gram models and the stacker that combines them, fitted on one set
+    of rows. The stacker is trained on out-of-fold scores of the three models (inner folds), so it learns how far
+    to trust each one on texts they were not trained on."""
 
-    def __init__(self, features: Sequence[Features], y: np.ndarray, w: np.ndarray) -> None:
+    def __init__(  # noqa: PLR0917 - the rows' parts, their strata and the fold seed
+        self,
+        features: Sequence[Features],
+        grams: Sequence[dict[str, int]],
+        y: np.ndarray,
+        w: np.ndarray,
+        strata: np.ndarray,
+        seed: int,
+    ) -> None:
+        oof = np.zeros((len(y), 3))
+        for a, b in StratifiedKFold(n_splits=INNER, shuffle=True, random_state=seed).split(np.zeros(len(y)), strata):
+            base = BaseModels([features[i] for i in a], [grams[i] for i in a], y[a], w[a])
+            oof[b] = base.predict([features[i] for i in b], [grams[i] for i in b])
+        self.oof_meta = meta_matrix(features, oof)
+        self.stack_vec = DictVectorizer()
+        x = self.stack_vec.fit_transform(self.oof_meta)
+        self.stacker = LogisticRegression(C=C_STACK, max_iter=3000, solver="lbfgs")
+        self.stacker.fit(x, y, sample_weight=balanced(y, w))
+        # Stacker scores on the same rows, each from a stacker fitted without it: the threshold is chosen on these.
+        self.oof_probs = np.zeros(len(y))
+        for a, b in StratifiedKFold(n_splits=INNER, shuffle=True, random_state=seed + 1).split(
+            np.zeros(len(y)), strata
+        ):
+            model = LogisticRegression(C=C_STACK, max_iter=3000, solver="lbfgs")
+            model.fit(x[a], y[a], sample_weight=balanced(y[a], w[a]))
+            self.oof_probs[b] = model.predict_proba(x[b])[:, 1]
+        self.base = BaseModels(features, grams, y, w)
+
+    def predict(self, features: Sequence[Features], grams: Sequence[dict[str, int]]) -> np.ndarray:
+        scores = self.base.predict(features, grams)
+        probs: np.ndarray = self.stacker.predict_proba(self.stack_vec.transform(meta_matrix(features, scores)))[:, 1]
+        return probs
+
+
+def meta_matrix(features: Sequence[Features], scores: np.ndarray) -> list[dict[str, float]]:
+    return [
+        meta_features(f[0], len(f[1]), float(t), float(s), float(c))
+        for f, (t, s, c) in zip(features, scores, strict=True)
+    ]
+
+
+class BaseModels:
+    """The three first-level models."""
+
+    def __init__(
+        self, features: Sequence[Features], grams: Sequence[dict[str, int]], y: np.ndarray, w: np.ndarray
+    ) -> None:
         self.text_vec, x, _ = vectorise([f[0] for f in features], [])
         self.text = LogisticRegression(C=C_TEXT, max_iter=3000, solver="lbfgs")
         self.text.fit(x, y, sample_weight=balanced(y, w))
         self.sentence_vec, self.sentence = fit_sentences(features, y, w)
+        self.char_vec, self.char_tfidf, self.char = fit_char(grams, y, w)
 
-    def predict(self, features: Sequence[Features]) -> np.ndarray:
+    def predict(self, features: Sequence[Features], grams: Sequence[dict[str, int]]) -> np.ndarray:
+        """Columns: text model, best sentence, character model."""
         text = self.text.predict_proba(self.text_vec.transform([f[0] for f in features]))[:, 1]
-        combined: np.ndarray = (text + sentence_max(self.sentence_vec, self.sentence, features)) / 2.0
-        return combined
+        sentence = sentence_max(self.sentence_vec, self.sentence, features)
+        char = self.char.predict_proba(self.char_tfidf.transform(self.char_vec.transform(grams)))[:, 1]
+        return np.column_stack([text, sentence, char])
+
+
+def fit_char(
+    grams: Sequence[dict[str, int]], y: np.ndarray, w: np.ndarray
+) -> tuple[DictVectorizer, TfidfTransformer, LogisticRegression]:
+    """TF-IDF (sublinear tf, smooth idf, L2) over character n-grams seen in at least CHAR_MIN_DF training texts."""
+    df: dict[str, int] = {}
+    for counts in grams:
+        for gram in counts:
+            df[gram] = df.get(gram, 0) + 1
+    vectoriser = DictVectorizer()
+    vectoriser.fit([{g: 1 for g, n in df.items() if n >= CHAR_MIN_DF}])
+    counts_matrix = vectoriser.transform(grams)
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    x = tfidf.fit_transform(counts_matrix)
+    model = LogisticRegression(C=C_CHAR, max_iter=3000, solver="lbfgs")
+    model.fit(x, y, sample_weight=balanced(y, w))
+    return vectoriser, tfidf, model
 
 
 def fit_sentences(
@@ -227,7 +307,7 @@ def metrics(flagged: np.ndarray, rows: Sequence[Row]) -> dict[str, float]:
     }
 
 
-def cross_validate(rows: list[Row], features: list[Features]) -> dict[str, list[float]]:
+def cross_validate(rows: list[Row], features: list[Features], grams: list[dict[str, int]]) -> dict[str, list[float]]:
     strata = np.array([f"{r.dataset}:{r.group}" for r in rows])
     y = np.array([r.label for r in rows])
     w = np.array([sample_weight(r) for r in rows])
@@ -235,26 +315,40 @@ def cross_validate(rows: list[Row], features: list[Features]) -> dict[str, list[
     outer = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     results: dict[str, list[float]] = {}
     for fold, (train_idx, test_idx) in enumerate(outer.split(np.zeros(len(rows)), strata)):
-        # Threshold from inner out-of-fold predictions on the training part only.
-        inner = StratifiedKFold(n_splits=4, shuffle=True, random_state=SEED + fold)
-        inner_probs = np.zeros(len(train_idx))
-        for inner_train, inner_test in inner.split(np.zeros(len(train_idx)), strata[train_idx]):
-            a, b = train_idx[inner_train], train_idx[inner_test]
-            models = Models([features[i] for i in a], y[a], w[a])
-            inner_probs[inner_test] = models.predict([features[i] for i in b])
-        threshold = choose_threshold(inner_probs, [rows[i] for i in train_idx], fired[train_idx])
-        models = Models([features[i] for i in train_idx], y[train_idx], w[train_idx])
-        probs = models.predict([features[i] for i in test_idx])
+        # Everything, the threshold included, from the training part only (inner folds inside Models).
+        models = Models(
+            [features[i] for i in train_idx],
+            [grams[i] for i in train_idx],
+            y[train_idx],
+            w[train_idx],
+            strata[train_idx],
+            SEED + fold,
+        )
+        threshold = choose_threshold(models.oof_probs, [rows[i] for i in train_idx], fired[train_idx])
+        probs = models.predict([features[i] for i in test_idx], [grams[i] for i in test_idx])
+        test_rows = [rows[i] for i in test_idx]
         flagged = fired[test_idx] | (probs >= threshold)
-        m = metrics(flagged, [rows[i] for i in test_idx])
+        m = metrics(flagged, test_rows)
         m["threshold"] = threshold
-        m["rules_only_rp_recall"] = metrics(fired[test_idx], [rows[i] for i in test_idx])["rp_recall"]
-        # The precision the same fold reaches at 0.90 recall (a curve point on the test fold; not a tuned figure).
-        m["rp_precision_at_recall_0.90"] = precision_at_recall(probs, fired[test_idx], [rows[i] for i in test_idx])
+        m["rules_only_rp_recall"] = metrics(fired[test_idx], test_rows)["rp_recall"]
+        # The same fold's curve point at 0.90 recall (not an operating point: it is read off the test fold).
+        at = curve_point(probs, fired[test_idx], test_rows)
+        m["rp_precision_at_recall_0.90"] = at["rp_precision"]
+        m["mh27_control_rate_at_recall_0.90"] = at["mh27_control_rate"]
         for key, value in m.items():
             results.setdefault(key, []).append(value)
         print(f"  fold {fold + 1}: " + ", ".join(f"{k}={v:.3f}" for k, v in m.items()), flush=True)
     return results
+
+
+def curve_point(probs: np.ndarray, fired: np.ndarray, rows: Sequence[Row], recall: float = 0.90) -> dict[str, float]:
+    """Metrics at the highest threshold that reaches `recall` on these rows."""
+    m = metrics(fired, rows)
+    for threshold in np.arange(0.99, 0.0, -0.005):
+        m = metrics(fired | (probs >= threshold), rows)
+        if m["rp_recall"] >= recall:
+            return m
+    return m
 
 
 def precision_at_recall(probs: np.ndarray, fired: np.ndarray, rows: Sequence[Row], recall: float = 0.90) -> float:
@@ -271,44 +365,60 @@ def weights_of(vectoriser: DictVectorizer, model: LogisticRegression) -> dict[st
     return {"bias": round(float(model.intercept_[0]), 5), "weights": dict(sorted(weights.items()))}
 
 
-def train_final(rows: list[Row], features: list[Features], cv: dict[str, list[float]]) -> None:
+def char_weights(base: BaseModels) -> dict[str, Any]:
+    names = base.char_vec.get_feature_names_out()
+    grams = {
+        str(n): [round(float(i), 4), round(float(c), 4)]
+        for n, i, c in zip(names, base.char_tfidf.idf_, base.char.coef_[0], strict=True)
+    }
+    return {"bias": round(float(base.char.intercept_[0]), 5), "grams": dict(sorted(grams.items()))}
+
+
+def train_final(
+    rows: list[Row], features: list[Features], grams: list[dict[str, int]], cv: dict[str, list[float]]
+) -> None:
     strata = np.array([f"{r.dataset}:{r.group}" for r in rows])
     y = np.array([r.label for r in rows])
     w = np.array([sample_weight(r) for r in rows])
     fired = np.array([rules_fire(f) for f in features])
-    # Threshold from out-of-fold predictions over all dev data, as in CV.
-    probs = np.zeros(len(rows))
-    for train_idx, test_idx in StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(
-        np.zeros(len(rows)), strata
-    ):
-        models = Models([features[i] for i in train_idx], y[train_idx], w[train_idx])
-        probs[test_idx] = models.predict([features[i] for i in test_idx])
-    threshold = choose_threshold(probs, rows, fired)
-    models = Models(features, y, w)
-    text, sentence = weights_of(models.text_vec, models.text), weights_of(models.sentence_vec, models.sentence)
+    models = Models(features, grams, y, w, strata, SEED)
+    # Threshold from out-of-fold stacker scores over all dev data, chosen by the same rule as in CV.
+    threshold = choose_threshold(models.oof_probs, rows, fired)
+    base = models.base
+    text, sentence = weights_of(base.text_vec, base.text), weights_of(base.sentence_vec, base.sentence)
+    char, stacker = char_weights(base), weights_of(models.stack_vec, models.stacker)
     payload = {
-        "format": "hearth-crisis-lr/3",
+        "format": "hearth-crisis-lr/4",
         "trained": dt.datetime.now(tz=dt.UTC).date().isoformat(),
         "command": "python tools/train_crisis.py",
         "data": ["crisis_rallypoint/dev.csv (Apache-2.0)", "reddit_mh27/dev.csv (CC BY 4.0)"],
-        "combine": "probability = (text model + highest sentence-model probability) / 2",
+        "combine": "probability = stacker(log-odds of text, best sentence and character models, structural cues)",
         "hyperparameters": {
             "C_text": C_TEXT,
             "C_sentence": C_SENTENCE,
+            "C_char": C_CHAR,
+            "C_stack": C_STACK,
             "mil_rounds": MIL_ROUNDS,
             "min_df": MIN_DF,
+            "char_min_df": CHAR_MIN_DF,
+            "inner_folds": INNER,
             "mental_health_weight": MH_WEIGHT,
             "control_weight": CONTROL_WEIGHT,
             "class_weight": "balanced",
+            "target_recall": TARGET_RECALL,
+            "max_control_rate": MAX_CONTROL_RATE,
         },
         "cv": {k: [round(statistics.mean(v), 4), round(statistics.pstdev(v), 4)] for k, v in cv.items()},
         "threshold": round(threshold, 3),
         "text": text,
         "sentence": sentence,
+        "char": char,
+        "stacker": stacker,
     }
     (MODEL_DIR / "model.json").write_text(json.dumps(payload, ensure_ascii=False, indent=0) + "\n")
-    n_weights = len(text["weights"]) + len(sentence["weights"])
+    n_weights = len(text["weights"]) + len(sentence["weights"]) + len(char["grams"])
     print(f"wrote model.json: {n_weights} weights, threshold {threshold:.3f}")
+    print("stacker weights: " + ", ".join(f"{k}={v}" for k, v in stacker["weights"].items()))
 
 
 def evaluate_shipped() -> None:
@@ -355,6 +465,7 @@ def latency() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--evaluate", action="store_true", help="only evaluate the shipped analyzer")
+    parser.add_argument("--no-write", action="store_true", help="cross-validate only; keep the shipped weights")
     args = parser.parse_args()
     if not args.evaluate:
         write_lexicon()
@@ -362,17 +473,22 @@ def main() -> None:
         crisis._model = crisis._Model(crisis._Linear({}, -10.0), None, 1.0, crisis._load_lexicon())
         rows = load_rows()
         started = time.perf_counter()
-        features = [extract_features(r.text) for r in rows]
+        extracted = [extract_all(r.text) for r in rows]
+        features: list[Features] = [(t, s) for t, s, _ in extracted]
+        grams = [g for _, _, g in extracted]
         print(f"features for {len(rows)} rows in {time.perf_counter() - started:.1f} s")
         fired = np.array([rules_fire(f) for f in features])
         print("rules only, full dev (no training involved):")
         for k, v in metrics(fired, rows).items():
             print(f"  {k}: {v:.3f}")
-        print(f"{FOLDS}-fold stratified CV (nested threshold choice):")
-        cv = cross_validate(rows, features)
+        print(f"{FOLDS}-fold stratified CV (stacker and threshold from inner folds of each training part):")
+        started = time.perf_counter()
+        cv = cross_validate(rows, features, grams)
         for key, values in cv.items():
             print(f"  {key}: {statistics.mean(values):.3f} ± {statistics.pstdev(values):.3f}")
-        train_final(rows, features, cv)
+        print(f"CV in {time.perf_counter() - started:.0f} s")
+        if not args.no_write:
+            train_final(rows, features, grams, cv)
     evaluate_shipped()
     latency()
 

@@ -8,13 +8,16 @@ Two layers, both interpretable:
    slang such as "kms" or "unalive"). Each match is checked for framing in its clause: negated, another
    person, historical, hypothetical or quoted. Only unframed first-person matches become signals, and the
    signals alone set the level (docs/safety.md section 3).
-2. Two small logistic regressions, trained by tools/train_crisis.py (weights in crisis_model/, see PROVENANCE.md):
-   a whole-text model over the rule signals and framings and the Suicide Risk Lexicon constructs, each term split
-   by who it is about (the nearest person word before it: I / we / you / someone else / nobody) and by negation,
-   past and hypothetical cues; and a sentence model (negation-marked word n-grams and person-scoped lexicon terms)
-   trained as multiple-instance learning, so that one risky sentence in a long post counts. The model probability
-   is the mean of the text model and the highest-scoring sentence. It catches risk the rules miss, but on its own
-   it can only raise the level to LOW, so framing that the rules recognised can never be pushed to HIGH by it.
+2. Three small logistic regressions and a stacker, trained by tools/train_crisis.py (weights in crisis_model/, see
+   PROVENANCE.md): a whole-text model over the rule signals and framings and the Suicide Risk Lexicon constructs,
+   each term split by who it is about (the nearest person word before it: I / we / you / someone else / nobody)
+   and by negation, past and hypothetical cues; a sentence model (negation-marked word n-grams and person-scoped
+   lexicon terms) trained as multiple-instance learning, so that one risky sentence in a long post counts; and a
+   character n-gram model of the negation-marked text (misspellings, word forms). The stacker, a logistic
+   regression fitted on the three models' out-of-fold scores, combines their log-odds with structural cues (no
+   risk sentence, risk words in a text never about suicide, one-sentence text, all risk language denied). It
+   catches risk the rules miss, but on its own it can only raise the level to LOW, so framing that the rules
+   recognised can never be pushed to HIGH by it.
 
 No network, no database, no logging of text. The weights are read once per process.
 """
@@ -34,7 +37,16 @@ from typing import Any, Final
 
 from hearth.safety.analyzers.base import RiskLevel, Span
 
-__all__ = ["SIGNALS", "CrisisAssessment", "assess_crisis", "extract_features", "normalise"]
+__all__ = [
+    "SIGNALS",
+    "CrisisAssessment",
+    "assess_crisis",
+    "char_grams",
+    "extract_all",
+    "extract_features",
+    "meta_features",
+    "normalise",
+]
 
 MODEL_DIR: Final = Path(__file__).resolve().parent / "crisis_model"
 MODEL_FILE: Final = MODEL_DIR / "model.json"
@@ -409,7 +421,31 @@ def _normalise_token(  # noqa: PLR0911 - one early return per kind of rewrite re
         if neighbours & {"to", "on", "tried", "i", "gonna", "wanna", "going", "attempted"}:
             return "overdose"
     fixed = _fuzzy(stripped)
-    return fixed if fixed is not None else stripped
+    return _figurative(fixed if fixed is not None else stripped, raw, index)
+
+
+def _figurative(word: str, raw: list[tuple[str, int, int]], index: int) -> str:
+    """ "career suicide", "a suicide mission", "suicide bombers" are not anyone's own risk: one token that no risk
+    pattern, lexicon term or suicide-word count matches."""
+    if word in {"suicide", "suicides", "suicidal"}:
+        before = raw[index - 1][0] if index > 0 else ""
+        after = raw[index + 1][0] if index + 1 < len(raw) else ""
+        if before in _FIGURATIVE_BEFORE or after in _FIGURATIVE_AFTER:
+            return "figurative_suicide"
+    return word
+
+
+# Words that make "suicide" figurative or about an attack, not a person's own risk.
+_FIGURATIVE_BEFORE: Final = frozenset(
+    {"career", "political", "social", "financial", "professional", "commercial", "economic", "electoral", "academic"}
+)
+_FIGURATIVE_AFTER: Final = frozenset(
+    {
+        "mission", "missions", "squad", "door", "doors", "drill", "drills", "bomber", "bombers", "bombing",
+        "bombings", "bomb", "bombs", "vest", "vests", "attack", "attacks", "attacker", "attackers", "jockey", "knot",
+        "knots", "run", "runs", "dive", "dives",
+    }
+)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1074,8 +1110,12 @@ def _framing(clause: _Clause, pattern: _Pattern, match: re.Match[str]) -> str:  
     if not pattern.self_negating:
         if _NEGATORS.search(window) and not _NEGATION_EXCEPTIONS.search(window):
             return "negated"
-        if "neg" in match.re.groupindex and match.group("neg") and match.group("neg") != "ever":
-            return "negated"
+        if "neg" in match.re.groupindex and match.group("neg"):
+            # The group keeps only its last repetition: "i do not ever want to" ends on "ever", so read the whole
+            # subject prefix up to it.
+            prefix = match.string[match.start() : match.end("neg")]
+            if re.search(r"\b(?:not|never|no longer|hardly|barely)\b", prefix):
+                return "negated"
     after = clause.text[end : end + 40]
     if re.match(r" ?(?:no more|any ?more|never again)\b", after) and not pattern.self_negating:
         # "I don't want to die anymore" is caught above; "suicidal no more" is recovery.
@@ -1161,6 +1201,8 @@ def _analyse(text: str) -> _Analysis:  # noqa: PLR0912 - one pass over clauses p
         start = clause.offset + match.start()
         hits.append(_Hit(signal, start, start + match.end() - match.start(), framing))
 
+    hits += _denials(clauses, hits)
+
     # Method details are hidden whoever they concern (safe messaging), but only in sentences about suicide or
     # self-harm, so that "I take my pills every morning" is left alone.
     method_spans: list[tuple[int, int]] = []
@@ -1207,6 +1249,32 @@ def _analyse(text: str) -> _Analysis:  # noqa: PLR0912 - one pass over clauses p
 
 
 _METHOD_RE: Final = re.compile(_METHOD)
+_DENIABLE: Final = re.compile(
+    r"\b(?:" + _KILL_SELF + r"|suicidal|die|dying|be dead|(?:hurt|harm|cut)(?:ing)? myself|self harm(?:ing)?)\b"
+)
+_DENIAL: Final = re.compile(r"\b(?:not|never|no longer|hardly|barely)\b")
+_DENIAL_BREAK: Final = re.compile(r"\b(?:and|but|so|because|until|unless|if|when|or|then)\b")
+
+
+def _denials(clauses: list[_Clause], hits: list[_Hit]) -> list[_Hit]:
+    """Denials the statement patterns do not spell out ("I would never just kill myself", "I shouldn't kill
+    myself"): a risk phrase with a negator shortly before it in the same clause and no conjunction between. They
+    are never signals; they tell the model and the moderator that this risk language is denied."""
+    found: list[_Hit] = []
+    for clause in clauses:
+        for match in _DENIABLE.finditer(clause.text):
+            start = clause.offset + match.start()
+            end = start + len(match.group())
+            if any(h.start < end and start < h.end for h in hits):
+                continue
+            window = " ".join(clause.text[: match.start()].split()[-6:])
+            negators = list(_DENIAL.finditer(window))
+            if not negators or _NEGATION_EXCEPTIONS.search(window):
+                continue
+            if _DENIAL_BREAK.search(window[negators[-1].end() :]):
+                continue
+            found.append(_Hit("active_thoughts", start, end, "negated"))
+    return found
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
@@ -1489,11 +1557,38 @@ class _Linear:
 
 
 @dataclass(frozen=True)
+class _CharModel:
+    """Logistic regression over TF-IDF character n-grams (2-5, within words, sublinear tf, L2-normalised) of the
+    negation-marked normalised text: robust to misspellings and word forms the lexicon and rules do not list."""
+
+    grams: Mapping[str, tuple[float, float]]  # n-gram -> (idf, weight)
+    bias: float
+
+    def probability(self, counts: Mapping[str, int]) -> float:
+        grams = self.grams
+        norm = 0.0
+        z = 0.0
+        for gram, count in counts.items():
+            entry = grams.get(gram)
+            if entry is None:
+                continue
+            value = (1.0 + math.log(count)) * entry[0]
+            norm += value * value
+            z += value * entry[1]
+        z = self.bias + (z / math.sqrt(norm) if norm else 0.0)
+        z = max(min(z, 30.0), -30.0)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True)
 class _Model:
     text: _Linear  # whole-text model
     sentence: _Linear | None  # per-sentence model; the text's sentence score is its highest sentence
     threshold: float  # model-only LOW at or above this probability
     lexicon: _Lexicon
+    char: _CharModel | None = None  # character n-gram model
+    # Combines the three models' log-odds with a few structural cues (see _meta); None: plain mean of two.
+    stacker: _Linear | None = None
 
 
 _model_lock = threading.Lock()
@@ -1511,6 +1606,10 @@ def _linear(data: Mapping[str, Any]) -> _Linear:
     return _Linear({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]))
 
 
+def _char_model(data: Mapping[str, Any]) -> _CharModel:
+    return _CharModel({str(k): (float(v[0]), float(v[1])) for k, v in data["grams"].items()}, float(data["bias"]))
+
+
 def _get_model() -> _Model:
     global _model  # noqa: PLW0603 - loaded once per process, on first use
     if _model is not None:
@@ -1525,6 +1624,8 @@ def _get_model() -> _Model:
                     _linear(data["sentence"]) if data.get("sentence") else None,
                     float(data["threshold"]),
                     lexicon,
+                    _char_model(data["char"]) if data.get("char") else None,
+                    _linear(data["stacker"]) if data.get("stacker") else None,
                 )
             else:
                 # Rules only (e.g. before the first training run): the model never fires.
@@ -1539,13 +1640,86 @@ def extract_features(text: str) -> tuple[dict[str, float], tuple[dict[str, float
     return features.text, features.sentences
 
 
-def _probability(model: _Model, features: _Features) -> float:
-    """Mean of the whole-text model and the highest-scoring sentence."""
+def extract_all(text: str) -> tuple[dict[str, float], tuple[dict[str, float], ...], dict[str, int]]:
+    """extract_features plus the character n-gram counts, from one analysis (for tools/train_crisis.py)."""
+    analysis = _analyse(text)
+    features = _features_from(analysis, _get_model().lexicon)
+    return features.text, features.sentences, char_grams(analysis.norm.text)
+
+
+_CHAR_MIN: Final = 2
+_CHAR_MAX: Final = 5
+
+
+def char_grams(norm_text: str) -> dict[str, int]:
+    """Counts of the character 2-5-grams inside each negation-marked word, padded with a space on each side."""
+    words: dict[str, int] = {}
+    for word in _mark_negation(norm_text.split(" ")):
+        if word:
+            words[word] = words.get(word, 0) + 1
+    counts: dict[str, int] = {}
+    for word, times in words.items():  # each distinct word once: most words repeat
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(_CHAR_MIN, min(_CHAR_MAX, length) + 1):
+            for i in range(length - n + 1):
+                gram = padded[i : i + n]
+                counts[gram] = counts.get(gram, 0) + times
+    return counts
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
+def meta_features(
+    text_features: Mapping[str, float], n_sentences: int, text_p: float, sentence_p: float, char_p: float
+) -> dict[str, float]:
+    """The stacker's input: the three models' log-odds and the cues that say how far to trust each. A text with
+    no risk sentence, one whose risk words never meet suicide or self-harm (a gun review), or a one-sentence text
+    (where a single word swap turns a risk statement into a harmless one) weighs the models differently."""
+    no_risk = 1.0 if "no_risk_sentence" in text_features else 0.0
+    not_about = 1.0 if any(k.startswith("lxa:") and k.endswith("x") for k in text_features) else 0.0
+    short = 1.0 if n_sentences <= 1 else 0.0
+    rules = 1.0 if any(k.startswith("signal:") for k in text_features) else 0.0
+    # All the risk language the rules found is denied, hypothetical, quoted or someone else's.
+    framed_only = 1.0 if not rules and any(k.startswith("framed:") for k in text_features) else 0.0
+    t, s, c = _logit(text_p), _logit(sentence_p), _logit(char_p)
+    return {
+        "text": t,
+        "sentence": s,
+        "char": c,
+        "rules": rules,
+        "no_risk_sentence": no_risk,
+        "not_about_suicide": not_about,
+        "short": short,
+        "log_length": text_features.get("log_length", 0.0),
+        "first_person_rate": text_features.get("first_person_rate", 0.0),
+        "n_risk_sentences": text_features.get("n_risk_sentences", 0.0),
+        "framed": 1.0 if any(k.startswith("framed:") for k in text_features) else 0.0,
+        "sentence*short": s * short,
+        "sentence*no_risk_sentence": s * no_risk,
+        "text*no_risk_sentence": t * no_risk,
+        "sentence*not_about_suicide": s * not_about,
+        "text*not_about_suicide": t * not_about,
+        "framed_only": framed_only,
+        "framed_only*short": framed_only * short,
+        "sentence*framed_only": s * framed_only,
+        "char*framed_only": c * framed_only,
+    }
+
+
+def _probability(model: _Model, features: _Features, norm_text: str) -> float:
+    """The stacker over the three models; without one, the mean of the whole-text model and the best sentence."""
     text = model.text.probability(features.text)
     if model.sentence is None:
         return text
     sentence = max(model.sentence.probability(s) for s in features.sentences)
-    return (text + sentence) / 2.0
+    if model.stacker is None or model.char is None:
+        return (text + sentence) / 2.0
+    char = model.char.probability(char_grams(norm_text))
+    return model.stacker.probability(meta_features(features.text, len(features.sentences), text, sentence, char))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1587,7 +1761,7 @@ def assess_crisis(text: str) -> CrisisAssessment:
     model = _get_model()
     analysis = _analyse(text)
     features = _features_from(analysis, model.lexicon)
-    probability = _probability(model, features)
+    probability = _probability(model, features, analysis.norm.text)
 
     signals = {h.signal for h in analysis.hits if not h.framing}
     level = _level_for(signals, analysis)

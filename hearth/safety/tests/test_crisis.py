@@ -9,8 +9,17 @@ import threading
 
 import pytest
 
+from hearth.safety.analyzers import crisis as crisis_module
 from hearth.safety.analyzers.base import RiskLevel
-from hearth.safety.analyzers.crisis import SIGNALS, CrisisAssessment, assess_crisis, normalise
+from hearth.safety.analyzers.crisis import (
+    SIGNALS,
+    CrisisAssessment,
+    assess_crisis,
+    char_grams,
+    extract_features,
+    meta_features,
+    normalise,
+)
 
 
 @pytest.mark.parametrize(
@@ -317,3 +326,100 @@ def test_not_wanting_to_be_here_anymore_is_present_not_past() -> None:
 )
 def test_euphemisms_without_suicide_context_or_for_someone_else_give_no_signal(text: str) -> None:
     assert assess_crisis(text).signals == ()
+
+
+def test_char_grams_are_padded_word_ngrams_of_two_to_five_characters() -> None:
+    assert char_grams("ab") == {" a": 1, "ab": 1, "b ": 1, " ab": 1, "ab ": 1, " ab ": 1}
+    counts = char_grams("ok ok")
+    assert counts[" ok "] == 2
+    assert all(2 <= len(gram) <= 5 for gram in counts)
+
+
+def test_char_grams_mark_words_after_a_negation() -> None:
+    counts = char_grams(normalise("I do not want this").text)
+    assert " ~wan" in counts
+    assert " want" not in counts
+    assert " want" in char_grams(normalise("I want this").text)
+
+
+def test_meta_features_flag_short_texts_without_risk_sentences() -> None:
+    text_features, sentences = extract_features("I keep thinking about selling my old guitar")
+    meta = meta_features(text_features, len(sentences), 0.6, 0.7, 0.4)
+    assert meta["short"] == 1.0
+    assert meta["no_risk_sentence"] == 1.0
+    assert meta["rules"] == 0.0
+    assert meta["sentence*short"] == pytest.approx(meta["sentence"])
+    assert meta["char"] < 0 < meta["sentence"]
+
+
+def test_meta_features_mark_text_whose_risk_language_is_all_denied() -> None:
+    denied = extract_features("I would never just kill myself")
+    meta = meta_features(denied[0], len(denied[1]), 0.5, 0.5, 0.5)
+    assert meta["framed_only"] == 1.0
+    stated = extract_features("I want to kill myself")
+    assert meta_features(stated[0], len(stated[1]), 0.5, 0.5, 0.5)["framed_only"] == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would never just kill myself",
+        "I really shouldn't kill myself, I know that",
+        "Honestly I do not ever want to die",
+    ],
+)
+def test_denials_the_statement_patterns_do_not_spell_out_are_framed_not_signals(text: str) -> None:
+    result = assess_crisis(text)
+    assert result.signals == ()
+    assert any("negated" in reason for reason in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not okay and I want to kill myself",
+        "I don't know why, I just want to die",
+        "I can't stop thinking about killing myself",
+    ],
+)
+def test_a_negator_elsewhere_does_not_hide_a_stated_risk(text: str) -> None:
+    assert assess_crisis(text).level >= RiskLevel.LOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quitting without another offer lined up would be career suicide for me.",
+        "Everyone in the platoon called that patrol a suicide mission.",
+        "The news covered the suicide bombers who attacked the market.",
+    ],
+)
+def test_figurative_and_attack_uses_of_suicide_are_not_risk_words(text: str) -> None:
+    result = assess_crisis(text)
+    assert result.signals == ()
+    assert "figurative_suicide" in normalise(text).text
+    assert result.level == RiskLevel.NONE
+
+
+def test_suicide_in_a_first_person_statement_is_still_read() -> None:
+    assert "figurative_suicide" not in normalise("I have been thinking about suicide every day").text
+    assert "active_thoughts" in assess_crisis("I have been thinking about suicide every day").signals
+
+
+def test_shipped_model_scores_with_the_stacker_over_three_models() -> None:
+    model = crisis_module._get_model()
+    assert model.char is not None
+    assert model.stacker is not None
+    assert 0.0 < model.threshold < 1.0
+    text = "We went camping last weekend. Lately I feel like a burden and I keep thinking everyone is tired of me."
+    analysis = crisis_module._analyse(text)
+    features = crisis_module._features_from(analysis, model.lexicon)
+    assert model.sentence is not None
+    meta = meta_features(
+        features.text,
+        len(features.sentences),
+        model.text.probability(features.text),
+        max(model.sentence.probability(s) for s in features.sentences),
+        model.char.probability(char_grams(analysis.norm.text)),
+    )
+    assert assess_crisis(text).score == pytest.approx(model.stacker.probability(meta), abs=1e-4)
