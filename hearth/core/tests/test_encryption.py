@@ -515,11 +515,12 @@ def test_report_and_appeal_text_is_encrypted_by_migration_and_reverses_cleanly()
         old.get_model("moderation", "Appeal").objects.create(
             appellant_id=member.id, action_id=entry.id, statement=SECRET_MESSAGE, response=SECRET_PLAN
         )
-        migrate([("moderation", "0007_encrypt_report_and_appeal_text")])
+        new = migrate([("moderation", "0007_encrypt_report_and_appeal_text")])
         dump = every_stored_text().lower()
         assert [s for s in secret_fragments() if s.lower() in dump] == []
-        assert Report.objects.get().details == SECRET_MESSAGE
-        assert (Appeal.objects.get().statement, Appeal.objects.get().response) == (SECRET_MESSAGE, SECRET_PLAN)
+        assert new.get_model("moderation", "Report").objects.get().details == SECRET_MESSAGE
+        appeal = new.get_model("moderation", "Appeal").objects.get()
+        assert (appeal.statement, appeal.response) == (SECRET_MESSAGE, SECRET_PLAN)
 
         migrate([("moderation", "0006_encrypt_audit_log_reason")])
         assert stored("moderation_report", "details") == [SECRET_MESSAGE]
