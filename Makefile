@@ -28,13 +28,14 @@ SEED_FLAGS := $(if $(DATABASE_URL),,--with-demo-accounts)
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help run serve migrate demo demo-code test lint bench clean
+.PHONY: help run serve worker migrate demo demo-code test lint bench clean
 
 help:
 	@echo "make run      serve Hearth with demo data at http://127.0.0.1:$${PORT:-8000} (SQLite, no Redis needed)"
 	@echo "make test     install the test tools and run the whole test suite"
 	@echo "make lint     ruff check, ruff format --check, mypy, makemigrations --check and bandit"
 	@echo "make serve    production-style: several uvicorn workers, DEBUG off; needs SECRET_KEY (docs/operations.md)"
+	@echo "make worker   a Celery worker for email and safety re-screening; needs CELERY_BROKER_URL (docs/deploy.md)"
 	@echo "make bench    time the safety pipeline on one core (bench/README.md)"
 	@echo "make migrate  apply database migrations"
 	@echo "make demo     add the demo communities, accounts and conversations (idempotent)"
@@ -130,11 +131,14 @@ run: $(RUN_STAMP) $(STATIC_STAMP)
 # websocket compression is off; the sans-I/O websockets protocol delivers frames with the least CPU
 # (docs/performance.md).
 serve: export DEBUG := false
+# With several workers, /metrics adds up every worker's figures from this folder (emptied at each start).
+serve: export PROMETHEUS_MULTIPROC_DIR ?= $(abspath $(VAR_DIR))/prometheus
 serve: $(RUN_STAMP)
 	@if [ -z "$${SECRET_KEY:-}$${SECRET_KEY_FILE:-}" ]; then \
 		echo "make serve needs SECRET_KEY or SECRET_KEY_FILE (see docs/operations.md)." >&2; exit 1; fi
 	@[ -n "$${DATABASE_URL:-}" ] || echo "Note: DATABASE_URL is not set, so this serves the SQLite file in $(VAR_DIR)/." >&2
 	@[ -n "$${REDIS_URL:-}" ] || echo "Note: REDIS_URL is not set, so each worker keeps its own cache, rate limits and channel layer." >&2
+	@rm -rf "$$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$$PROMETHEUS_MULTIPROC_DIR"
 	$(MANAGE) check --deploy
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -142,6 +146,12 @@ serve: $(RUN_STAMP)
 	exec $(BIN)/uvicorn config.asgi:application --host "$${HOST:-127.0.0.1}" --port "$${PORT:-8000}" \
 		--workers "$${WEB_CONCURRENCY:-4}" --proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
 		--lifespan off --no-server-header --no-access-log --ws websockets-sansio --ws-per-message-deflate false
+
+# Background jobs (email, safety re-screening) on Celery, for a deployment that sets CELERY_BROKER_URL.
+worker: $(RUN_STAMP)
+	@if [ -z "$${CELERY_BROKER_URL:-}" ]; then \
+		echo "make worker needs CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1); without it tasks run in the web process." >&2; exit 1; fi
+	exec $(BIN)/celery -A config worker --loglevel INFO --concurrency 2
 
 migrate: $(RUN_STAMP)
 	@mkdir -p $(VAR_DIR)
