@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import shutil
@@ -107,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915  # one measurem
     workdir = Path(tempfile.mkdtemp(prefix="hearth-ceiling-"))
     rounds: list[dict[str, dict[str, Result]]] = []
     http_load.collect_static()
-    server = start_server("ceiling", dict(os.environ), workdir, workers=args.workers, extra=("--no-server-header",))
+    server = start_server(
+        "ceiling", http_load.serve_env(workdir), workdir, workers=args.workers, extra=("--no-server-header",)
+    )
     try:
         wait_until_healthy([server], workers=args.workers)
         load_before = load_average()

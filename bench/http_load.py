@@ -323,6 +323,13 @@ def finish_locust(child: subprocess.Popen[bytes], spec: dict[str, Any], workdir:
     return [json.loads(line) for line in Path(spec["out"]).read_text().splitlines() if line]
 
 
+def serve_env(workdir: Path) -> dict[str, str]:
+    """The servers' environment: as make serve, with a folder of its own where the workers add up their metrics."""
+    metrics = workdir / "prometheus"
+    metrics.mkdir(exist_ok=True)
+    return {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
+
+
 @dataclass
 class Measure:
     """CPU used by each part during the measured seconds, and py-spy profiles of the workers if asked."""
@@ -533,7 +540,7 @@ def load(args: argparse.Namespace, plan: Plan, sessions: list[dict[str, str]], w
         else:
             collect_static()
             server = start_server(
-                "load", dict(os.environ), workdir, workers=args.workers, extra=("--no-server-header",)
+                "load", serve_env(workdir), workdir, workers=args.workers, extra=("--no-server-header",)
             )
             wait_until_healthy([server], workers=args.workers)
             base_url, pids = server.base_url, server.worker_pids()
