@@ -121,8 +121,8 @@ def visible_thread_count(user: AnyUser, community: Community, hidden: frozenset[
 def community_threads(user: AnyUser, community: Community, *, page: int) -> Page[Thread]:
     """A page of a community's threads, most recently active first.
 
-    Queries: how many there are (visible_thread_count; a count for moderators), threads (with author and
-    community), their opening posts, the reader's read states.
+    Queries: how many there are (visible_thread_count; a count for moderators), threads (with author), their
+    opening posts, the reader's read states.
     """
     qs = Thread.objects.filter(community=community)
     hidden = hidden_author_ids(user)
@@ -138,11 +138,15 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
         if own_unpublished:
             visible |= Q(author_id=user.id)
         qs = qs.filter(visible, deleted_at__isnull=True)
-    qs = qs.select_related("author", "community").order_by("-last_post_at", "-id")
+    # The community is the one given: joining it would repeat its row, guidelines and all, for every thread.
+    qs = qs.select_related("author").order_by("-last_post_at", "-id")
     # Moderators also see deleted and held threads, which no counter counts.
     paginator = Paginator(qs, page_size()) if moderator else CountedPaginator(qs, page_size(), count=count)
     result = paginator.get_page(page)
-    result.object_list = decorate_threads(user, list(result.object_list))
+    threads = list(result.object_list)
+    for thread in threads:
+        thread.community = community
+    result.object_list = decorate_threads(user, threads)
     return result
 
 

@@ -213,7 +213,7 @@ class TestCommunityThreadsQueries:
         # * the members the reader blocked or muted
         # * the reader's memberships (is this a moderator?)
         # * count of threads (paginator)
-        # * the page of threads, with author and community
+        # * the page of threads, with their authors (the community is the one given)
         # * their opening posts (warnings)
         # * the reader's read states for those threads (unread markers)
         with django_assert_num_queries(6):
@@ -241,7 +241,7 @@ class TestCommunityThreadsQueries:
         make_thread(community, author=member, anonymous=True, replies=1)
 
         # * count of threads
-        # * the page of threads, with author and community
+        # * the page of threads, with their authors (the community is the one given)
         # * their opening posts
         with django_assert_num_queries(3):
             (thread,) = community_threads(AnonymousUser(), community, page=1)
