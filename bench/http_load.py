@@ -295,10 +295,6 @@ def process_cpu(names: tuple[str, ...]) -> dict[int, float]:
     return found
 
 
-def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(after[pid] - before.get(pid, 0.0) for pid in after)
-
-
 # --- The run -----------------------------------------------------------------------------------------------
 
 
@@ -335,17 +331,17 @@ class Measure:
     """CPU used by each part during the measured seconds, and py-spy profiles of the workers if asked."""
 
     processes: dict[str, list[int]]
-    before: dict[str, float] = field(default_factory=dict)
+    before: dict[str, dict[int, float]] = field(default_factory=dict)
     cores: dict[str, float] = field(default_factory=dict)
     machine_busy: float = math.nan
     started: float = 0.0
     machine_before: tuple[float, float] = (0.0, 0.0)
     spies: list[tuple[int, Path, subprocess.Popen[bytes]]] = field(default_factory=list)
 
-    def _cpu(self) -> dict[str, float]:
-        found = {name: sum(_cpu_or_zero(pid) for pid in pids) for name, pids in self.processes.items()}
-        found["PostgreSQL"] = sum(process_cpu(("postgres",)).values())
-        found["Redis"] = sum(process_cpu(("redis-server",)).values())
+    def _cpu(self) -> dict[str, dict[int, float]]:
+        found = {name: {pid: _cpu_or_zero(pid) for pid in pids} for name, pids in self.processes.items()}
+        found["PostgreSQL"] = process_cpu(("postgres",))
+        found["Redis"] = process_cpu(("redis-server",))
         return found
 
     def begin(self, *, seconds: float, profile: bool, workdir: Path) -> None:
@@ -361,7 +357,11 @@ class Measure:
     def end(self) -> None:
         wall = time.monotonic() - self.started
         after = self._cpu()
-        self.cores = {name: round((after[name] - self.before.get(name, 0.0)) / wall, 2) for name in after}
+        # By process: a PostgreSQL backend that ended meanwhile is left out rather than counted negative.
+        self.cores = {
+            name: round(sum(cpu - self.before[name].get(pid, 0.0) for pid, cpu in by_pid.items()) / wall, 2)
+            for name, by_pid in after.items()
+        }
         busy, total = machine_busy_seconds()
         self.machine_busy = round((busy - self.machine_before[0]) / max(total - self.machine_before[1], 1e-9), 2)
 

@@ -145,7 +145,8 @@ def make_user_class(spec: dict[str, Any]) -> type[FastHttpUser]:
                 "Content-Type": "application/x-www-form-urlencoded",
             }
 
-    Member.tasks = tasks  # type: ignore[assignment]
+    # Locust weighs a class's tasks when the class is made; given afterwards, each task appears `weight` times.
+    Member.tasks = [task for task, weight in tasks.items() for _ in range(weight)]
     Member.host = spec["base_url"]
     return Member
 
