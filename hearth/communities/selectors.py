@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
 from hearth.communities.models import (
     Community,
     Invitation,
@@ -50,13 +53,30 @@ def annotate_for_viewer(
     return communities
 
 
-def directory(user: AnyUser, *, with_guidelines: bool = True) -> list[Community]:
-    """Every community, annotated for the viewer. Pages that list them show no guidelines, which are a few KB each:
-    `with_guidelines=False` leaves them in the database."""
-    communities = Community.objects.order_by("sort_order", "name")
+# A directory page: a typical site's handful of communities fits on one, a large one pages.
+DIRECTORY_PAGE_SIZE = 30
+
+
+def _directory_queryset(*, with_guidelines: bool) -> QuerySet[Community]:
+    communities = Community.objects.order_by("sort_order", "name", "id")
     if not with_guidelines:
         communities = communities.defer("guidelines", "guidelines_html")
-    return annotate_for_viewer(user, list(communities))
+    return communities
+
+
+def directory(user: AnyUser, *, with_guidelines: bool = True, limit: int | None = None) -> list[Community]:
+    """Every community (or the first `limit`), annotated for the viewer. Pages that list them show no guidelines,
+    which are a few KB each: `with_guidelines=False` leaves them in the database."""
+    communities = _directory_queryset(with_guidelines=with_guidelines)
+    return annotate_for_viewer(user, list(communities[:limit] if limit is not None else communities))
+
+
+def directory_page(user: AnyUser, *, page: int) -> Page[Community]:
+    """One page of the directory, without guidelines, annotated for the viewer (a count, then `directory`'s
+    queries for the page's communities only)."""
+    result = Paginator(_directory_queryset(with_guidelines=False), DIRECTORY_PAGE_SIZE).get_page(page)
+    result.object_list = annotate_for_viewer(user, list(result.object_list))
+    return result
 
 
 def pending_join_requests(community: Community) -> list[JoinRequest]:

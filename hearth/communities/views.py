@@ -10,7 +10,7 @@ from hearth.communities.models import JoinRequest, Membership, RequestStatus
 from hearth.communities.selectors import (
     annotate_for_viewer,
     community_moderators,
-    directory,
+    directory_page,
     pending_join_requests,
 )
 from hearth.communities.services import (
@@ -30,7 +30,7 @@ from hearth.permissions import access_community, access_invitation, can_read_com
 
 
 def directory_view(request: HttpRequest) -> HttpResponse:
-    communities = directory(request.user, with_guidelines=False)
+    communities = directory_page(request.user, page=clamp_page(request.GET.get("page")))
     return render(request, "communities/directory/index.html", {"communities": communities})
 
 

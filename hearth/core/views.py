@@ -15,7 +15,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["communities"] = directory(self.request.user, with_guidelines=False)[:8]
+        context["communities"] = directory(self.request.user, with_guidelines=False, limit=8)
         return context
 
 

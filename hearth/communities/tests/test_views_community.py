@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from hearth.communities.models import JoinRequest, Membership, MembershipMode
+from hearth.communities.models import Community, JoinRequest, Membership, MembershipMode
+from hearth.communities.selectors import DIRECTORY_PAGE_SIZE
 from hearth.core.testing.factories import CommunityFactory, make_thread
 
 
@@ -28,6 +29,29 @@ class TestDirectory:
         few = count_queries(member_client, reverse("communities:directory"))
         CommunityFactory.create_batch(10)
         assert count_queries(member_client, reverse("communities:directory")) == few
+
+    def test_a_large_directory_pages_and_keeps_its_query_count(self, member_client, member):
+        CommunityFactory.create_batch(DIRECTORY_PAGE_SIZE + 5)  # plus the member's own community
+        url = reverse("communities:directory")
+        first = count_queries(member_client, url)
+        names = list(Community.objects.order_by("sort_order", "name", "id").values_list("name", flat=True))
+        page_one = member_client.get(url).content.decode()
+        page_two = member_client.get(url + "?page=2").content.decode()
+        assert 'rel="next"' in page_one and 'rel="prev"' in page_two
+        assert "Page 1 of 2" in page_one
+        shown_one = [n for n in names if f">{n.replace('&', '&amp;')}</a></h2>" in page_one]
+        shown_two = [n for n in names if f">{n.replace('&', '&amp;')}</a></h2>" in page_two]
+        assert shown_one == names[:DIRECTORY_PAGE_SIZE]
+        assert shown_two == names[DIRECTORY_PAGE_SIZE:]
+        assert count_queries(member_client, url + "?page=2") == first
+        # A page past the end shows the last page rather than failing.
+        assert "Page 2 of 2" in member_client.get(url + "?page=99").content.decode()
+
+    def test_the_home_page_shows_the_first_eight_communities(self, client):
+        CommunityFactory.create_batch(12)
+        html = client.get("/").content.decode()
+        names = list(Community.objects.order_by("sort_order", "name", "id").values_list("name", flat=True))
+        assert [n for n in names if n.replace("&", "&amp;") in html] == names[:8]
 
 
 @pytest.mark.django_db
