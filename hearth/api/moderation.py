@@ -28,7 +28,7 @@ from hearth.core.errors import ApplicationError
 from hearth.moderation.actions import ActionRequest, perform_action
 from hearth.moderation.appeals import appeal_decision, appealable_decisions
 from hearth.moderation.models import AuditLogEntry
-from hearth.moderation.reports import report_member, report_message, report_post
+from hearth.moderation.reports import report_member, report_message, report_post, shared_community
 from hearth.moderation.reveal import reveal_anonymous_author
 from hearth.moderation.selectors import access_queue_item, attach_posts, is_moderator_anywhere, open_queue
 from hearth.permissions import (
@@ -38,7 +38,6 @@ from hearth.permissions import (
     access_post,
     access_room,
     check_staff_mfa,
-    memberships_of,
 )
 
 router = Router()
@@ -65,8 +64,7 @@ def report_a_chat_message(request: HttpRequest, room_id: int, seq: int, payload:
 def report_a_member(request: HttpRequest, pseudonym: Text, payload: ReportIn) -> Status[ReportOut]:
     user = member_of(request)
     member = access_member(pseudonym)
-    shared = set(memberships_of(user)) & set(member.memberships.values_list("community_id", flat=True))
-    community = memberships_of(user)[min(shared)].community if shared else None
+    community = shared_community(user, member)
     report = report_member(user, member, community=community, reason=payload.reason.value, details=payload.details)
     return Status(201, ReportOut(id=report.id, message=THANKS))
 

@@ -3,6 +3,8 @@ about them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -16,9 +18,9 @@ from hearth.core.typealias import AuthedRequest
 from hearth.forums.views import post_url
 from hearth.moderation.appeals import appeal_decision, appealable_decisions
 from hearth.moderation.forms import AppealForm, ReportForm
-from hearth.moderation.models import AuditLogEntry
-from hearth.moderation.reports import report_member, report_message, report_post
-from hearth.permissions import NOT_FOUND, access_member, access_message, access_post, access_room, memberships_of
+from hearth.moderation.models import AuditLogEntry, Report
+from hearth.moderation.reports import report_member, report_message, report_post, shared_community
+from hearth.permissions import NOT_FOUND, access_member, access_message, access_post, access_room
 from hearth.safety.policy import Decision
 from hearth.safety.submission import after_writing
 
@@ -29,38 +31,17 @@ def _offer_help(request: AuthedRequest, decision: Decision | None) -> None:
     after_writing(request, decision, held=False)
 
 
-@login_required
-def report_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
-    post = access_post(request.user, post_id)
+def _report_page(
+    request: AuthedRequest, send: Callable[[dict[str, str]], Report], *, back: str, context: dict[str, object]
+) -> HttpResponse:
+    """The report form: `send` makes the report from the form's fields; the reporter returns to `back`."""
     form = ReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                report = report_post(request.user, post, **form.cleaned_data)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, THANKS)
-                _offer_help(request, report.decision)  # type: ignore[attr-defined]
-                return redirect(post_url(post))
-    return render(request, "moderation/report/index.html", {"form": form, "post": post}, status=status)
-
-
-@login_required
-def report_message_view(request: AuthedRequest, room_id: int, seq: int) -> HttpResponse:
-    room = access_room(request.user, room_id)
-    message = access_message(request.user, room, seq)
-    back = reverse("chat:room", args=[room.id]) + f"#m-{message.seq}"
-    form = ReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                report = report_message(request.user, message, **form.cleaned_data)
+                report = send(form.cleaned_data)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
@@ -68,31 +49,39 @@ def report_message_view(request: AuthedRequest, room_id: int, seq: int) -> HttpR
                 messages.success(request, THANKS)
                 _offer_help(request, report.decision)  # type: ignore[attr-defined]
                 return redirect(back)
-    context = {"form": form, "chat_message": message, "cancel_url": back}
-    return render(request, "moderation/report/index.html", context, status=status)
+    return render(request, "moderation/report/index.html", {**context, "form": form}, status=status)
+
+
+@login_required
+def report_post_view(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = access_post(request.user, post_id)
+    return _report_page(
+        request, lambda fields: report_post(request.user, post, **fields), back=post_url(post), context={"post": post}
+    )
+
+
+@login_required
+def report_message_view(request: AuthedRequest, room_id: int, seq: int) -> HttpResponse:
+    room = access_room(request.user, room_id)
+    message = access_message(request.user, room, seq)
+    back = reverse("chat:room", args=[room.id]) + f"#m-{message.seq}"
+    return _report_page(
+        request,
+        lambda fields: report_message(request.user, message, **fields),
+        back=back,
+        context={"chat_message": message, "cancel_url": back},
+    )
 
 
 @login_required
 def report_member_view(request: AuthedRequest, pseudonym: str) -> HttpResponse:
     member = access_member(pseudonym)
-    form = ReportForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            # Routed to a community both people belong to, else to the global moderators.
-            shared = set(memberships_of(request.user)) & set(member.memberships.values_list("community_id", flat=True))
-            community = memberships_of(request.user)[min(shared)].community if shared else None
-            try:
-                report = report_member(request.user, member, community=community, **form.cleaned_data)
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, THANKS)
-                _offer_help(request, report.decision)  # type: ignore[attr-defined]
-                return redirect("member-profile", pseudonym=member.username)
-    return render(request, "moderation/report/index.html", {"form": form, "member": member}, status=status)
+
+    def send(fields: dict[str, str]) -> Report:
+        return report_member(request.user, member, community=shared_community(request.user, member), **fields)
+
+    back = reverse("member-profile", kwargs={"pseudonym": member.username})
+    return _report_page(request, send, back=back, context={"member": member})
 
 
 @login_required

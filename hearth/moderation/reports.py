@@ -16,6 +16,7 @@ from hearth.forums.models import Post
 from hearth.lib.ratelimit import check_rate_limit
 from hearth.moderation.models import QueueItem, QueueStatus, Report, ReportReason
 from hearth.oncall.services import alert_on_call
+from hearth.permissions import memberships_of
 from hearth.safety.analyzers.base import RiskLevel
 from hearth.safety.models import ContentKind
 from hearth.safety.policy import NUDGE_HARSH_WORDS, NUDGE_OWN_DETAILS, Decision
@@ -86,36 +87,41 @@ def _enqueue_report(
 
 @transaction.atomic
 def report_post(reporter: User, post: Post, *, reason: str, details: str = "") -> Report:
-    details = _clean(reason, details)
-    if post.author_id == reporter.id:
-        raise ApplicationError("You can't report your own post. You can edit or delete it.", code="own_post")
-    check_rate_limit("report", key=str(reporter.id))
-    community = post.thread.community
-    decision = _screen_report_details(reporter, details, community)
-    report = Report.objects.create(reporter=reporter, post=post, reason=reason, details=details)
-    item = _enqueue_report(report, content=post, author=post.author, community=community, kind="report")
-    if item.risk_level >= RiskLevel.HIGH:
-        alert_on_call(item, content=post)  # someone may be at risk: a person must see it now
-    report.decision = decision  # type: ignore[attr-defined]
-    return report
+    own = ApplicationError("You can't report your own post. You can edit or delete it.", code="own_post")
+    return _report_content(reporter, post, reason=reason, details=details, own=own)
 
 
 @transaction.atomic
 def report_message(reporter: User, message: Message, *, reason: str, details: str = "") -> Report:
     """A chat message goes to its community's moderators; one in a 1:1 chat goes to the global moderators, who
     then see that message (and only it) in the queue."""
+    own = ApplicationError("You can't report your own message. You can delete it.", code="own_message")
+    return _report_content(reporter, message, reason=reason, details=details, own=own)
+
+
+def _report_content(
+    reporter: User, content: Post | Message, *, reason: str, details: str, own: ApplicationError
+) -> Report:
     details = _clean(reason, details)
-    if message.author_id == reporter.id:
-        raise ApplicationError("You can't report your own message. You can delete it.", code="own_message")
+    if content.author_id == reporter.id:
+        raise own
     check_rate_limit("report", key=str(reporter.id))
-    community = message.room.community
+    community = content.thread.community if isinstance(content, Post) else content.room.community
     decision = _screen_report_details(reporter, details, community)
-    report = Report.objects.create(reporter=reporter, message=message, reason=reason, details=details)
-    item = _enqueue_report(report, content=message, author=message.author, community=community, kind="report")
+    target: dict[str, Post | Message] = {"post" if isinstance(content, Post) else "message": content}
+    report = Report.objects.create(reporter=reporter, reason=reason, details=details, **target)
+    item = _enqueue_report(report, content=content, author=content.author, community=community, kind="report")
     if item.risk_level >= RiskLevel.HIGH:
-        alert_on_call(item, content=message)
+        alert_on_call(item, content=content)  # someone may be at risk: a person must see it now
     report.decision = decision  # type: ignore[attr-defined]
     return report
+
+
+def shared_community(reporter: User, member: User) -> Community | None:
+    """Where a report of a person goes: a community both belong to (the oldest), else the global moderators."""
+    own = memberships_of(reporter)
+    shared = set(own) & set(member.memberships.values_list("community_id", flat=True))
+    return own[min(shared)].community if shared else None
 
 
 @transaction.atomic
