@@ -7,10 +7,11 @@ from ninja import Router, Status
 
 from hearth.api.auth import OPTIONAL_AUTH, OPTIONAL_AUTH_OPENAPI, member_of, viewer_of
 from hearth.api.schemas.accounts import MemberRefOut
-from hearth.api.schemas.common import AUTH, UNSAFE, Text, errors
+from hearth.api.schemas.common import AUTH, UNSAFE, PageQuery, Text, errors
 from hearth.api.schemas.communities import (
     CommunityDetailOut,
     CommunityOut,
+    CommunityPageOut,
     InvitationIn,
     InvitationOut,
     JoinOut,
@@ -20,7 +21,7 @@ from hearth.communities.models import Membership
 from hearth.communities.selectors import (
     annotate_for_viewer,
     community_moderators,
-    directory,
+    directory_page,
     pending_invitations_for,
     pending_join_requests,
 )
@@ -33,6 +34,7 @@ from hearth.communities.services import (
     leave_community,
     withdraw_join_request,
 )
+from hearth.forums.selectors import clamp_page
 from hearth.lib.ratelimit import check_rate_limit
 from hearth.permissions import (
     AnyUser,
@@ -54,11 +56,11 @@ def _community_out(viewer: AnyUser, slug: str) -> CommunityOut:
     "/communities",
     auth=OPTIONAL_AUTH,
     openapi_extra=OPTIONAL_AUTH_OPENAPI,
-    response={200: list[CommunityOut], **errors(401)},
+    response={200: CommunityPageOut, **errors(401, 422)},
 )
-def list_communities(request: HttpRequest) -> list[CommunityOut]:
-    """The community directory, with your standing in each. Works without signing in."""
-    return [CommunityOut.from_community(c) for c in directory(viewer_of(request))]
+def list_communities(request: HttpRequest, page: PageQuery = 1) -> CommunityPageOut:
+    """A page of the community directory, with your standing in each. Works without signing in."""
+    return CommunityPageOut.from_page(directory_page(viewer_of(request), page=clamp_page(page), with_guidelines=True))
 
 
 @router.get(

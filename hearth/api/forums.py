@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from ninja import P, QueryEx, Router, Status
 
 from hearth.api.auth import member_of
-from hearth.api.schemas.common import AUTH, UNSAFE, NudgeOut, Text, errors
+from hearth.api.schemas.common import AUTH, UNSAFE, NudgeOut, PageQuery, Text, errors
 from hearth.api.schemas.forums import (
     PostEditIn,
     PostOut,
@@ -49,8 +49,6 @@ from hearth.permissions import (
 from hearth.safety.services import parse_acknowledged, redact_own_details
 
 router = Router()
-
-PageQuery = QueryEx[int, P(description="Page number, from 1. Out-of-range pages give the nearest page.")]
 
 
 def _thread_detail(viewer: AnyUser, thread: Thread, *, page: int) -> ThreadDetailOut:

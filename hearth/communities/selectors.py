@@ -71,10 +71,10 @@ def directory(user: AnyUser, *, with_guidelines: bool = True, limit: int | None 
     return annotate_for_viewer(user, list(communities[:limit] if limit is not None else communities))
 
 
-def directory_page(user: AnyUser, *, page: int) -> Page[Community]:
-    """One page of the directory, without guidelines, annotated for the viewer (a count, then `directory`'s
-    queries for the page's communities only)."""
-    result = Paginator(_directory_queryset(with_guidelines=False), DIRECTORY_PAGE_SIZE).get_page(page)
+def directory_page(user: AnyUser, *, page: int, with_guidelines: bool = False) -> Page[Community]:
+    """One page of the directory, annotated for the viewer (a count, then `directory`'s queries for the page's
+    communities only). Without guidelines unless asked: the directory page shows none."""
+    result = Paginator(_directory_queryset(with_guidelines=with_guidelines), DIRECTORY_PAGE_SIZE).get_page(page)
     result.object_list = annotate_for_viewer(user, list(result.object_list))
     return result
 

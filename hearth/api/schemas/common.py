@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from django.core.paginator import Page
-from ninja import Schema
+from ninja import P, QueryEx, Schema
 from pydantic import AfterValidator
 
 
@@ -58,6 +58,9 @@ class ValidationErrorOut(Schema):
 
     detail: list[ValidationIssueOut]
     code: str
+
+
+PageQuery = QueryEx[int, P(description="Page number, from 1. Out-of-range pages give the nearest page.")]
 
 
 class PageOut(Schema):

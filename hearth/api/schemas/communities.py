@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from django.core.paginator import Page
 from ninja import Field, Schema
 
 from hearth.api.schemas.accounts import CommunityRefOut, MemberRefOut
-from hearth.api.schemas.common import Text
+from hearth.api.schemas.common import PageOut, Text
 from hearth.communities.models import (
     Community,
     Invitation,
@@ -69,6 +70,21 @@ class CommunityOut(Schema):
                 has_pending_request=community.viewer_has_pending_request,  # type: ignore[attr-defined]
                 invitation_id=community.viewer_invitation_id,  # type: ignore[attr-defined]
             ),
+        )
+
+
+class CommunityPageOut(Schema):
+    items: list[CommunityOut]
+    page: PageOut
+    count: int
+
+    @classmethod
+    def from_page(cls, page: Page[Community]) -> CommunityPageOut:
+        """`page` must come from `communities.selectors.directory_page`, which annotates it for the viewer."""
+        return cls(
+            items=[CommunityOut.from_community(c) for c in page.object_list],
+            page=PageOut.from_page(page),
+            count=page.paginator.count,
         )
 
 

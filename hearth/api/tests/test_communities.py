@@ -13,6 +13,7 @@ from hearth.communities.models import (
     MembershipMode,
     RequestStatus,
 )
+from hearth.communities.selectors import DIRECTORY_PAGE_SIZE
 from hearth.core.testing.factories import CommunityFactory, make_thread
 
 
@@ -26,14 +27,14 @@ class TestDirectory:
     def test_visitors_see_every_community(self, client, community, private_community):
         response = get(client, "/communities")
         assert response.status_code == 200
-        listed = {c["slug"]: c for c in response.json()}
+        listed = {c["slug"]: c for c in response.json()["items"]}
         assert set(listed) == {community.slug, private_community.slug}
         assert listed[private_community.slug]["membership_mode"] == "request"
         assert listed[community.slug]["viewer"]["can_read"] is False
 
     def test_it_carries_counts_and_the_viewers_standing(self, member_client, community, private_community):
         make_thread(community)
-        listed = {c["slug"]: c for c in get(member_client, "/communities").json()}
+        listed = {c["slug"]: c for c in get(member_client, "/communities").json()["items"]}
         mine = listed[community.slug]
         assert mine["thread_count"] == 1
         assert mine["member_count"] == 2  # the member and the thread's author
@@ -42,6 +43,23 @@ class TestDirectory:
         assert mine["viewer"]["is_member"] is True
         assert mine["viewer"]["can_post"] is True
         assert listed[private_community.slug]["viewer"]["can_read"] is False
+
+    def test_it_pages_the_directory_in_its_order(self, client, community, private_community):
+        CommunityFactory.create_batch(DIRECTORY_PAGE_SIZE)
+        first = get(client, "/communities").json()
+        second = get(client, "/communities?page=2").json()
+        assert first["count"] == DIRECTORY_PAGE_SIZE + 2
+        assert len(first["items"]) == DIRECTORY_PAGE_SIZE
+        assert first["page"] == {"number": 1, "num_pages": 2, "has_previous": False, "has_next": True}
+        assert len(second["items"]) == 2
+        assert second["page"] == {"number": 2, "num_pages": 2, "has_previous": True, "has_next": False}
+        ordered = Community.objects.order_by("sort_order", "name", "id").values_list("slug", flat=True)
+        assert [c["slug"] for c in first["items"] + second["items"]] == list(ordered)
+
+    def test_a_page_out_of_range_gives_the_nearest_page(self, client, community):
+        assert get(client, "/communities?page=9").json()["page"]["number"] == 1
+        assert get(client, "/communities?page=0").json()["page"]["number"] == 1
+        assert get(client, "/communities?page=x").status_code == 422
 
     def test_detail_lists_moderators_only_to_readers(self, client, member_client, moderator, community):
         assert get(client, f"/communities/{community.slug}").json()["moderators"] is None

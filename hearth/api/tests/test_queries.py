@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hearth.api.tests.helpers import get
+from hearth.communities.selectors import DIRECTORY_PAGE_SIZE
 from hearth.core.testing.factories import CommunityFactory, make_thread
 from hearth.forums.models import Post, Reaction, ReactionKind
 
@@ -55,7 +56,21 @@ def test_search_does_not_grow_with_hits(member_client, community):
 
 
 @pytest.mark.django_db
-def test_directory_does_not_grow_with_communities(member_client, community):
+def test_directory_does_not_grow_with_communities(member_client, community, django_assert_num_queries):
     few = queries_for(member_client, "/communities")
-    CommunityFactory.create_batch(10)
-    assert queries_for(member_client, "/communities") == few
+    CommunityFactory.create_batch(DIRECTORY_PAGE_SIZE + 5)
+    # * session, * user, * count, * the page's communities, * the reader's memberships, * their pending join
+    # requests, * their invitations
+    for path in ("/communities", "/communities?page=2"):
+        with django_assert_num_queries(7):
+            response = get(member_client, path)
+        assert response.status_code == 200
+    assert few == 7
+    assert len(response.json()["items"]) == 6
+
+
+@pytest.mark.django_db
+def test_directory_for_visitors_is_a_count_and_a_page(client, community, django_assert_num_queries):
+    CommunityFactory.create_batch(DIRECTORY_PAGE_SIZE + 5)
+    with django_assert_num_queries(2):
+        assert len(get(client, "/communities").json()["items"]) == DIRECTORY_PAGE_SIZE
