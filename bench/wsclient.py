@@ -272,8 +272,15 @@ class ChatClient:
     # --- Frames from the server -----------------------------------------------------------------------------
 
     def _handle(self, raw: str | bytes, ws: Connection) -> None:
-        now = time.monotonic()
         frame: dict[str, Any] = json.loads(raw)
+        if frame.get("type") == "batch":  # frames that piled up on the server, in order
+            for inner in frame["frames"]:
+                self._handle_frame(inner, ws)
+        else:
+            self._handle_frame(frame, ws)
+
+    def _handle_frame(self, frame: dict[str, Any], ws: Connection) -> None:
+        now = time.monotonic()
         kind = frame.get("type")
         if kind == "message":
             self._take(frame["message"], now, live=True)

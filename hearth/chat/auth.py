@@ -40,7 +40,7 @@ RAW_SEND = "hearth.raw_send"
 class RawSendMiddleware:
     """Keeps the server's own `send` in the scope. Channels' session middleware wraps `send` to save sessions on
     HTTP responses, which sockets never have; room events, forwarded to every socket many times a second, skip
-    that wrapper (see ChatConsumer._forward)."""
+    that wrapper (see ChatConsumer._send_texts)."""
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner

@@ -60,6 +60,8 @@ def peer_id(channel_name: str) -> str:
 
 
 OUTBOX_LIMIT = 500  # room events waiting for one slow socket before it is closed to catch up
+BATCH_LIMIT = 50  # message frames at most in one `batch` frame (about 25 KB)
+FORWARDED = frozenset({"chat.message", "chat.update"})  # events whose frame was encoded once, for every socket
 MAX_FRAME = 16 * 1024  # bytes; a message is at most 4,000 characters
 FRAMES_PER_10_SECONDS = 60
 TYPING_EVERY_SECONDS = 2.0
@@ -442,12 +444,37 @@ class ChatConsumer(LiveConsumer):
                 asyncio.get_running_loop().create_task(self.close(code=4408))
 
     async def _write(self) -> None:
+        """Deliver the outbox in order. Whatever has piled up meanwhile goes in one `batch` frame: when the
+        server falls behind, each write then carries more messages, so catching up gets cheaper, not dearer."""
         while True:
-            event = await self.outbox.get()
+            events = [await self.outbox.get()]
+            while len(events) < BATCH_LIMIT and not self.outbox.empty():
+                events.append(self.outbox.get_nowait())
+            texts: list[str] = []
+            for event in events:
+                try:
+                    if event.get("type") in FORWARDED:
+                        text = self._frame_for(event)
+                        if text is not None:
+                            texts.append(text)
+                        continue
+                    await self._send_texts(texts)
+                    texts = []
+                    await self.dispatch(event)
+                except Exception:  # one bad event must not stop this socket's deliveries
+                    logger.exception("Chat socket could not deliver a room event")
             try:
-                await self.dispatch(event)
-            except Exception:  # one bad event must not stop this socket's deliveries
+                await self._send_texts(texts)
+            except Exception:
                 logger.exception("Chat socket could not deliver a room event")
+
+    async def _send_texts(self, texts: list[str]) -> None:
+        if len(texts) == 1:
+            await self.raw_send({"type": "websocket.send", "text": texts[0]})
+        elif texts:  # each frame is already encoded JSON: joining them encodes nothing twice
+            await self.raw_send(
+                {"type": "websocket.send", "text": '{"type":"batch","frames":[' + ",".join(texts) + "]}"}
+            )
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As Channels does, without its database clean-up before every event: that hop to the database thread,
@@ -458,27 +485,23 @@ class ChatConsumer(LiveConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def _forward(self, event: dict[str, Any]) -> None:
-        text = event["frame_mine"] if event["author_id"] == self.user_id else event["frame"]
-        await self.raw_send({"type": "websocket.send", "text": text})
-
-    def _for_this_room(self, event: dict[str, Any]) -> bool:
-        return bool(event.get("room") == self.room.id and event.get("author_id") not in self.hidden)
+    def _frame_for(self, event: dict[str, Any]) -> str | None:
+        """The encoded frame this socket gets for a new or changed message, or None if it gets nothing."""
+        if event.get("room") != self.room.id or event.get("author_id") in self.hidden:
+            return None
+        mine = event["author_id"] == self.user_id
+        if event["type"] == "chat.message":
+            if not event["visible"] and not mine and not self.is_moderator:
+                return None
+        elif not event["visible"] and (event["deleted"] or not (mine or self.is_moderator)):
+            return f'{{"type":"removed","seq":{int(event["seq"])}}}'
+        return str(event["frame_mine"] if mine else event["frame"])
 
     async def chat_message(self, event: dict[str, Any]) -> None:
-        if not self._for_this_room(event):
-            return
-        if not event["visible"] and event["author_id"] != self.user_id and not self.is_moderator:
-            return
-        await self._forward(event)
+        await self._send_texts([text] if (text := self._frame_for(event)) else [])
 
     async def chat_update(self, event: dict[str, Any]) -> None:
-        if not self._for_this_room(event):
-            return
-        if event["visible"] or (not event["deleted"] and (event["author_id"] == self.user.id or self.is_moderator)):
-            await self._forward(event)
-        else:
-            await self.send_json({"type": "removed", "seq": event["seq"]})
+        await self.chat_message(event)
 
     async def chat_reactions(self, event: dict[str, Any]) -> None:
         if event.get("room") != self.room.id:

@@ -49,10 +49,15 @@ class Socket:
         await self.communicator.send_json_to(frame)
 
     async def receive(self, timeout: float = 3) -> dict[str, Any]:
-        if self.pending:
-            return self.pending.pop(0)
+        if not self.pending:
+            self.pending.extend(await self._frames(timeout))
+        return self.pending.pop(0)
+
+    async def _frames(self, timeout: float) -> list[dict[str, Any]]:
+        """The next websocket frame's frames: a `batch` carries several, in order."""
         frame: dict[str, Any] = await self.communicator.receive_json_from(timeout=timeout)
-        return frame
+        frames: list[dict[str, Any]] = frame["frames"] if frame["type"] == "batch" else [frame]
+        return frames
 
     async def receive_type(self, kind: str, timeout: float = 3) -> dict[str, Any]:
         """The next frame of this type, skipping presence and typing chatter."""
@@ -79,10 +84,10 @@ class Socket:
     async def say(self, body: str, **extra: Any) -> dict[str, Any]:
         await self.send({"type": "send", "client_id": extra.pop("client_id", client_id()), "body": body, **extra})
         while True:
-            frame = await self.communicator.receive_json_from(timeout=3)
-            if frame["type"] in ("ack", "nudge", "error"):
-                return frame
-            self.pending.append(frame)
+            for frame in await self._frames(timeout=3):
+                if frame["type"] in ("ack", "nudge", "error"):
+                    return frame
+                self.pending.append(frame)
 
     async def close(self) -> None:
         await self.communicator.disconnect()

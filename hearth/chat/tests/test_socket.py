@@ -126,6 +126,55 @@ class TestDelivery:
         assert quiet
         assert Message.objects.count() == 1
 
+    def test_events_that_pile_up_for_a_socket_arrive_in_one_batch_in_order(
+        self, member, other_member, moderator, lobby
+    ):
+        from channels.layers import get_channel_layer
+
+        from hearth.chat import events
+        from hearth.chat.hub import hub_for
+
+        def stored(seq, author, status=ContentStatus.PUBLISHED):
+            return Message.objects.create(
+                room=lobby,
+                seq=seq,
+                author=author,
+                client_id=client_id(),
+                body="Hi",
+                body_html="<p>Hi</p>",
+                status=status,
+            )
+
+        messages = [
+            stored(1, member),
+            stored(2, moderator),
+            stored(3, moderator, ContentStatus.HELD),
+            stored(4, member),
+        ]
+        piled = [events._message_event(m, "chat.message", new=True) for m in messages]
+
+        async def scenario():
+            bob = await connect(other_member, lobby)
+            await bob.nothing_more()
+            (subscriber,) = hub_for(get_channel_layer()).rooms[lobby.id]
+            for event in piled:  # all queued before the socket's writer runs: as when the server falls behind
+                subscriber.deliver(event)
+            frame = await bob.communicator.receive_json_from(timeout=3)
+            quiet = await bob.nothing_more()
+            await bob.close()
+            return frame, quiet
+
+        frame, quiet = run(scenario)
+        assert frame["type"] == "batch"
+        # In order, each as its own frame would be; the held message is not for this member.
+        assert [(f["type"], f["message"]["seq"]) for f in frame["frames"]] == [
+            ("message", 1),
+            ("message", 2),
+            ("message", 4),
+        ]
+        assert all(f["message"]["mine"] is False for f in frame["frames"])
+        assert quiet
+
     def test_a_client_that_reconnects_gets_exactly_what_it_missed_in_order(self, member, other_member, lobby):
         async def scenario():
             alice, bob = await connect(member, lobby), await connect(other_member, lobby)

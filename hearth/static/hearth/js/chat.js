@@ -290,6 +290,7 @@
         Object.keys(pending).forEach(function (id) { send(pending[id].body, pending[id].replyTo, { clientId: id }); });
         break;
       case "history": frame.messages.forEach(function (m) { place(m, true); }); break;
+      case "batch": frame.frames.forEach(onFrame); break; // several frames that piled up, in order
       case "message": case "update": place(frame.message); break;
       case "removed": remove(frame.seq); break;
       case "call": if (window.hearthCall) window.hearthCall.onSignal(frame); break;
