@@ -74,7 +74,7 @@ def main() -> int:
     posts = Post.objects.count()
     print(f"{connection.vendor} database {connection.settings_dict['NAME']}: {posts:,} posts; searching as {args.user}")
     for _kind, query in query_mix(rng, args.warmup):
-        list(search_posts(User.objects.get(username=args.user), query, page=1).object_list)
+        search_posts(User.objects.get(username=args.user), query, page=1)
 
     timings: dict[str, list[float]] = defaultdict(list)
     found: dict[str, list[int]] = defaultdict(list)
@@ -84,12 +84,11 @@ def main() -> int:
         user = User.objects.get(username=args.user)  # a fresh reader, as each request loads one
         start = time.perf_counter()
         result = search_posts(user, query, page=page)
-        list(result.object_list)
         elapsed = (time.perf_counter() - start) * 1000
         timings[kind].append(elapsed)
         timings["all"].append(elapsed)
-        found[kind].append(result.paginator.count)
-        slowest.append((elapsed, kind, query, page, result.paginator.count))
+        found[kind].append(len(result.posts))
+        slowest.append((elapsed, kind, query, page, len(result.posts)))
 
     summary: dict[str, dict[str, float]] = {}
     for kind, values in timings.items():
@@ -105,10 +104,10 @@ def main() -> int:
         s = summary[kind]
         print(
             f"{kind:>14}: n={s['n']:<4} p50 {s['p50_ms']:7.1f} ms  p95 {s['p95_ms']:7.1f}  p99 {s['p99_ms']:7.1f}  "
-            f"max {s['max_ms']:7.1f}  (median results counted {s['median_results']:g})"
+            f"max {s['max_ms']:7.1f}  (median results on the page {s['median_results']:g})"
         )
     for elapsed, kind, query, page, count in sorted(slowest, reverse=True)[:5]:
-        print(f"  slow: {elapsed:6.1f} ms  {kind:<13} {query!r} page {page} ({count} counted)")
+        print(f"  slow: {elapsed:6.1f} ms  {kind:<13} {query!r} page {page} ({count} on the page)")
     p50 = summary["all"]["p50_ms"]
     verdict = "PASS" if p50 <= TARGET_P50_MS else "MISS"
     print(f"p50 {p50} ms against the target {TARGET_P50_MS:g} ms: {verdict}")

@@ -175,8 +175,16 @@ def test_the_directory_reads_through_indexes(seeded, reader_client):
 
 @pytest.mark.parametrize("query", ["sleep", "pottery class", "breakfast tired", "kayak"])
 def test_search_reads_through_indexes_for_common_and_rare_words(seeded, reader_client, query):
-    assert_indexed(get_ok(reader_client, f"/search/?q={query.replace(' ', '+')}"))
-    assert_indexed(get_ok(reader_client, f"/search/?q={query.replace(' ', '+')}&page=3"))
+    path = f"/search/?q={query.replace(' ', '+')}"
+    assert_indexed(get_ok(reader_client, path))
+    assert_indexed(get_ok(reader_client, path + "&page=3"))
+    assert_indexed(get_ok(reader_client, path + "&page=50"))  # the last page within the limit, past the matches
+
+
+def test_a_one_word_search_reads_posts_once_and_counts_nothing(seeded, reader_client):
+    for path in ("/search/?q=sleep", "/search/?q=kayak&page=2"):
+        (posts,) = [sql for sql in queries_of(get_ok(reader_client, path)) if '"forums_post"' in sql]
+        assert "COUNT(" not in posts.upper(), path
 
 
 def test_the_notifications_page_reads_through_indexes(seeded, reader_client):

@@ -191,8 +191,9 @@ def list_revisions(request: HttpRequest, post_id: int) -> list[RevisionOut]:
 def search(
     request: HttpRequest,
     q: QueryEx[Text, P(min_length=2, max_length=200, description="Words to look for in posts and titles.")],
-    page: PageQuery = 1,
+    page: QueryEx[int, P(description="Page number, from 1. A page past the last has no items.")] = 1,
 ) -> SearchPageOut:
-    """Posts you can read that contain `q`. Content you chose to collapse keeps its warnings."""
+    """Posts you can read that contain every word of `q`, newest first. Content you chose to collapse keeps its
+    warnings."""
     user = member_of(request)
     return SearchPageOut.from_page(user, search_posts(user, q.strip(), page=clamp_page(page)))

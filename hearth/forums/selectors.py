@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -258,27 +259,45 @@ def thread_title_warnings(user: AnyUser, thread: Thread, page: PostPage) -> list
     return ReaderFilter.for_user(user).warnings(topics, thread.title, body)
 
 
+# Search pages through the newest this many matches: a later page would cost an OFFSET past them.
 SEARCH_RESULT_LIMIT = 1_000
+# On PostgreSQL, words in at least this many posts the reader may see are searched newest post first (_matching).
+SEARCH_MANY_MATCHES = 1_000
 SEARCH_MAX_WORDS = 16
 _WORD = re.compile(r"\w+")
 
 
-class CappedPaginator(Paginator):  # type: ignore[type-arg]
-    """Counts matches only up to `limit`: counting every post that holds a common word would take longer than
-    finding the page. `capped` tells whether more were left uncounted (and out of reach: add words to narrow).
-    The count needs no order, so the database may stop at the limit."""
+@dataclass
+class SearchPage:
+    """A page of search results, newest first. Matches are not counted: the page's query reads one post more than
+    the page shows, which tells whether another page follows."""
 
-    def __init__(self, object_list: QuerySet[Post], per_page: int, *, limit: int) -> None:
-        super().__init__(object_list, per_page)
-        self.queryset = object_list
-        self.limit = limit
-        self.capped = False
+    posts: list[Post]
+    number: int
+    has_next: bool
+    limit_reached: bool = False  # more posts match, older than the newest SEARCH_RESULT_LIMIT that pages reach
 
-    @cached_property
-    def count(self) -> int:
-        found = self.queryset.order_by()[: self.limit + 1].count()
-        self.capped = found > self.limit
-        return min(found, self.limit)
+    def __iter__(self) -> Iterator[Post]:
+        return iter(self.posts)
+
+    def __len__(self) -> int:
+        return len(self.posts)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 def search_words(query: str) -> list[str]:
@@ -292,8 +311,9 @@ def _matching(qs: QuerySet[Post], words: list[str], *, many: bool = False) -> Qu
 
     On PostgreSQL, `many` says the words are in more posts than a page of results can use: then the newest posts
     are read in order (post_recent_idx) and tested one by one, which finds a page after a few hundred rows, where
-    the GIN index would fetch every match to sort them. The planner cannot tell the two cases apart for words that
-    often come together (it multiplies their frequencies), so the caller decides from the capped count."""
+    the GIN index would fetch every match to sort them. Without it the planner chooses, which it does well for
+    one word; for several words that often come together it cannot tell the two cases apart (it multiplies their
+    frequencies), so the caller decides (_many_match)."""
     if not words:
         return qs.none()
     vendor = connections[qs.db].vendor
@@ -324,27 +344,40 @@ def _matching(qs: QuerySet[Post], words: list[str], *, many: bool = False) -> Qu
     return qs.filter(q)
 
 
-def search_posts(user: AnyUser, query: str, *, page: int) -> Page[Post]:
+def _many_match(visible: QuerySet[Post], words: list[str]) -> bool:
+    """Whether at least SEARCH_MANY_MATCHES posts the reader may see hold every word: asked on PostgreSQL for two
+    words or more only (see _matching). The count needs no order, so the database stops at the limit."""
+    if len(words) < 2 or connections[visible.db].vendor != "postgresql":
+        return False
+    return _matching(visible, words).order_by()[:SEARCH_MANY_MATCHES].count() >= SEARCH_MANY_MATCHES
+
+
+def search_posts(user: AnyUser, query: str, *, page: int) -> SearchPage:
     """Posts the reader may see that contain every word of the query (an opening post also matches by its thread's
-    title), newest first; muted content stays collapsed. At most SEARCH_RESULT_LIMIT results are counted and
-    paged. Queries: count, posts (with authors, threads and communities)."""
+    title), newest first; muted content stays collapsed. Pages reach the newest SEARCH_RESULT_LIMIT matches; a page
+    past the last is empty. Queries: the reader's memberships and blocks, on PostgreSQL for several words
+    _many_match, then the page (with authors, threads and communities), one post longer than it shows."""
+    size = page_size()
+    start = (page - 1) * size
+    stop = min(start + size, SEARCH_RESULT_LIMIT)
+    if start >= stop:
+        return SearchPage(posts=[], number=page, has_next=False)
     threads = filter_visible_threads(Thread.objects.all(), user)
     visible = Post.objects.filter(thread__in=threads, deleted_at__isnull=True, status=ContentStatus.PUBLISHED).exclude(
         author_id__in=hidden_author_ids(user)
     )
     words = search_words(query)
-    paginator = CappedPaginator(_matching(visible, words), page_size(), limit=SEARCH_RESULT_LIMIT)
-    many = paginator.count >= SEARCH_RESULT_LIMIT
-    paginator.object_list = (
-        _matching(visible, words, many=many)
+    found = list(
+        _matching(visible, words, many=_many_match(visible, words))
         .select_related("author", "thread", "thread__community")
-        .order_by("-created_at", "-id")
+        .order_by("-created_at", "-id")[start : stop + 1]
     )
-    result = paginator.get_page(page)
+    posts, more = found[: stop - start], len(found) > stop - start
     reader = ReaderFilter.for_user(user)
-    for post in result.object_list:
+    for post in posts:
         community = post.thread.community
-        post.author_label, post.shown_anonymous = _author_label(user, post, community)
-        post.warnings = reader.warnings(post.topics, post.body, post.thread.title)
-        post.topic_labels = topic_labels(post.topics)
-    return result
+        post.author_label, post.shown_anonymous = _author_label(user, post, community)  # type: ignore[attr-defined]
+        post.warnings = reader.warnings(post.topics, post.body, post.thread.title)  # type: ignore[attr-defined]
+        post.topic_labels = topic_labels(post.topics)  # type: ignore[attr-defined]
+    last = stop == SEARCH_RESULT_LIMIT
+    return SearchPage(posts=posts, number=page, has_next=more and not last, limit_reached=more and last)

@@ -17,6 +17,7 @@ from hearth.forums.forms import EditPostForm, ReplyForm, SearchForm, ThreadForm
 from hearth.forums.models import ContentStatus, Post, Thread
 from hearth.forums.rendering import render_posts
 from hearth.forums.selectors import (
+    SEARCH_RESULT_LIMIT,
     clamp_page,
     page_of_post,
     search_posts,
@@ -251,4 +252,8 @@ def search_view(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         query = form.cleaned_data["q"]
         results = search_posts(request.user, query, page=clamp_page(request.GET.get("page")))
-    return render(request, "forums/search/index.html", {"form": form, "results": results, "query": query})
+    return render(
+        request,
+        "forums/search/index.html",
+        {"form": form, "results": results, "query": query, "result_limit": SEARCH_RESULT_LIMIT},
+    )

@@ -115,3 +115,45 @@ def test_safety_controls_come_first_for_keyboard_users(live_server, new_page):
     expect(page.locator(":focus")).to_have_text("Get help now")
     page.keyboard.press("Tab")
     expect(page.locator(":focus")).to_have_text("Quick exit")
+
+
+def test_search_pages_are_reached_by_keyboard_and_work_without_javascript(
+    live_server, browser, new_page, check_axe, settings
+):
+    settings.HEARTH_PAGE_SIZE = 2
+    community = CommunityFactory(name="Carers", slug="carers")
+    member = make_member(community, username="AmberWren30")
+    for i in range(3):
+        make_thread(community, title=f"Garden {i}", body="Time in the garden.")
+    search = f"{live_server.url}/search/?q=garden"
+
+    page = new_page()
+    sign_in(page, live_server.url, member.username)
+    page.goto(search)
+    pages = page.get_by_role("navigation", name="Pages")
+    expect(pages.get_by_role("link", name="Next page")).to_be_visible()
+    check_axe(page, label="search, first page")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Next page":
+            break
+    expect(page.locator(":focus")).to_have_text("Next page")
+    page.keyboard.press("Enter")
+    expect(pages.get_by_role("link", name="Previous page")).to_be_visible()
+    expect(pages.get_by_role("link", name="Next page")).to_have_count(0)
+    assert "page=2" in page.url
+    check_axe(page, label="search, last page")
+    page.goto(search + "&page=5")
+    expect(page.get_by_role("link", name="Back to the first page of results")).to_be_visible()
+    check_axe(page, label="search, past the last page")
+
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    try:
+        plain = context.new_page()
+        sign_in(plain, live_server.url, member.username)
+        plain.goto(search)
+        plain.get_by_role("link", name="Next page").click()
+        expect(plain.get_by_role("link", name="Previous page")).to_be_visible()
+        assert "page=2" in plain.url
+    finally:
+        context.close()

@@ -79,6 +79,14 @@ class PageOut(Schema):
         )
 
 
+class UncountedPageOut(Schema):
+    """A page of results that are not counted: whether another page comes before and after this one."""
+
+    number: int
+    has_previous: bool
+    has_next: bool
+
+
 def errors(*statuses: int) -> dict[int, Any]:
     """Documented error responses for an operation, e.g. `response={200: X, **errors(401, 404)}`."""
     return {status: ValidationErrorOut if status == 422 else ErrorOut for status in statuses}

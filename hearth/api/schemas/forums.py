@@ -15,11 +15,11 @@ from ninja import Field, Schema
 
 from hearth.accounts.models import SensitiveTopic, User
 from hearth.api.schemas.accounts import CommunityRefOut, MemberRefOut
-from hearth.api.schemas.common import NudgeCode, PageOut, Text
+from hearth.api.schemas.common import NudgeCode, PageOut, Text, UncountedPageOut
 from hearth.chat.models import Message
 from hearth.communities.models import Community
 from hearth.forums.models import Post, PostRevision, ReactionKind, Thread
-from hearth.forums.selectors import PostPage
+from hearth.forums.selectors import PostPage, SearchPage
 from hearth.permissions import AnyUser
 from hearth.safety.resources import all_countries
 from hearth.wellbeing.selectors import safety_plan_for
@@ -290,17 +290,16 @@ class SearchHitOut(Schema):
 
 class SearchPageOut(Schema):
     items: list[SearchHitOut]
-    page: PageOut
-    count: int = Field(description="Matches counted, at most 1,000; add words to narrow a larger search.")
-    more: bool = Field(description="True when more posts match than were counted (and paged).")
+    page: UncountedPageOut = Field(
+        description="Matches are not counted: `has_next` says whether another page follows. Pages reach the newest "
+        "1,000 matches; add words to narrow a larger search."
+    )
 
     @classmethod
-    def from_page(cls, viewer: AnyUser, page: Page[Post]) -> SearchPageOut:
+    def from_page(cls, viewer: AnyUser, page: SearchPage) -> SearchPageOut:
         return cls(
-            items=[SearchHitOut.from_post(viewer, p) for p in page.object_list],
-            page=PageOut.from_page(page),
-            count=page.paginator.count,
-            more=bool(getattr(page.paginator, "capped", False)),
+            items=[SearchHitOut.from_post(viewer, p) for p in page.posts],
+            page=UncountedPageOut(number=page.number, has_previous=page.has_previous, has_next=page.has_next),
         )
 
 

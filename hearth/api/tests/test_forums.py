@@ -261,7 +261,7 @@ class TestSearch:
         assert response.status_code == 200
         titles = {hit["thread"]["title"] for hit in response.json()["items"]}
         assert titles == {"Breathing exercises"}
-        assert response.json()["count"] == 1
+        assert response.json()["page"] == {"number": 1, "has_previous": False, "has_next": False}
 
     def test_a_query_is_required(self, member_client):
         assert get(member_client, "/search").status_code == 422
@@ -271,20 +271,32 @@ class TestSearch:
         thread = make_thread(community, author=member, replies=1)
         reply = Post.objects.get(thread=thread, number=2)
         Post.objects.filter(id=reply.id).update(body="A unique phrase zebra")
-        assert get(member_client, "/search?q=zebra").json()["count"] == 1
+        assert len(get(member_client, "/search?q=zebra").json()["items"]) == 1
         delete(client_for(reply.author), f"/posts/{reply.id}")
-        assert get(member_client, "/search?q=zebra").json()["count"] == 0
+        assert get(member_client, "/search?q=zebra").json()["items"] == []
 
-    def test_a_large_search_counts_up_to_the_limit_and_says_there_are_more(self, member_client, community, monkeypatch):
+    @override_settings(HEARTH_PAGE_SIZE=2)
+    def test_pages_say_whether_another_follows_without_counting(self, member_client, community):
+        for _ in range(3):
+            make_thread(community, body="Gardening on my balcony.")
+        first, second = get(member_client, "/search?q=balcony").json(), get(member_client, "/search?q=balcony&page=2")
+        assert "count" not in first
+        assert (len(first["items"]), first["page"]) == (2, {"number": 1, "has_previous": False, "has_next": True})
+        assert second.json()["page"] == {"number": 2, "has_previous": True, "has_next": False}
+        assert len(second.json()["items"]) == 1
+
+    def test_a_page_past_the_last_is_empty(self, member_client, community):
+        make_thread(community, body="Gardening on my balcony.")
+        response = get(member_client, "/search?q=balcony&page=7")
+        assert response.status_code == 200
+        assert response.json() == {"items": [], "page": {"number": 7, "has_previous": True, "has_next": False}}
+
+    def test_pages_stop_at_the_limit(self, member_client, community, monkeypatch):
         monkeypatch.setattr(selectors, "SEARCH_RESULT_LIMIT", 2)
         for _ in range(3):
             make_thread(community, body="Gardening on my balcony.")
-        make_thread(community, body="Sketching on my balcony.")
-
-        many, few = get(member_client, "/search?q=balcony").json(), get(member_client, "/search?q=sketching").json()
-
-        assert (many["count"], many["more"], len(many["items"])) == (2, True, 2)
-        assert (few["count"], few["more"], len(few["items"])) == (1, False, 1)
+        body = get(member_client, "/search?q=balcony").json()
+        assert (len(body["items"]), body["page"]["has_next"]) == (2, False)
 
 
 @pytest.mark.django_db

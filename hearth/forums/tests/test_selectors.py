@@ -555,26 +555,71 @@ class TestSearchPosts:
         assert self.found(fresh(outsider), "breakfasts") == {"Breakfasts"}
         assert self.found(fresh(outsider), "mornings") == set()
 
-    def test_search_posts_counts_up_to_the_limit_and_pages_newest_first(self, community, member, outsider, monkeypatch):
+    def test_search_posts_pages_newest_first(self, community, member, outsider, monkeypatch):
+        monkeypatch.setattr(selectors, "page_size", lambda: 2)
+        threads = [make_thread(community, author=member, title=f"Garden {i}", body="The garden.") for i in range(5)]
+
+        pages = [search_posts(fresh(outsider), "garden", page=n) for n in (1, 2, 3)]
+
+        assert [p.thread_id for page in pages for p in page] == [t.id for t in reversed(threads)]
+        assert [(page.has_previous, page.has_next) for page in pages] == [(False, True), (True, True), (True, False)]
+
+    def test_search_posts_offers_a_next_page_only_when_a_further_result_exists(
+        self, community, member, outsider, monkeypatch
+    ):
+        monkeypatch.setattr(selectors, "page_size", lambda: 2)
+        for i in range(2):
+            make_thread(community, author=member, title=f"Garden {i}", body="The garden.")
+        assert not search_posts(fresh(outsider), "garden", page=1).has_next
+
+        make_thread(community, author=member, title="Garden 2", body="The garden.")
+        first = search_posts(fresh(outsider), "garden", page=1)
+        second = search_posts(fresh(outsider), "garden", page=2)
+        assert (len(first), first.has_next) == (2, True)
+        assert (len(second), second.has_next) == (1, False)
+
+    def test_search_posts_gives_an_empty_page_past_the_last(self, community, member, outsider, monkeypatch):
+        monkeypatch.setattr(selectors, "page_size", lambda: 2)
+        make_thread(community, author=member, title="Garden", body="The garden.")
+
+        past = search_posts(fresh(outsider), "garden", page=4)
+
+        assert (past.posts, past.number, past.has_previous, past.has_next) == ([], 4, True, False)
+
+    def test_search_posts_pages_reach_only_the_newest_matches_up_to_the_limit(
+        self, community, member, outsider, monkeypatch
+    ):
         monkeypatch.setattr(selectors, "SEARCH_RESULT_LIMIT", 3)
         monkeypatch.setattr(selectors, "page_size", lambda: 2)
         threads = [make_thread(community, author=member, title=f"Garden {i}", body="The garden.") for i in range(5)]
 
         first = search_posts(fresh(outsider), "garden", page=1)
-        second = search_posts(fresh(outsider), "garden", page=2)
+        last = search_posts(fresh(outsider), "garden", page=2)
 
-        assert first.paginator.count == 3
-        assert first.paginator.capped
-        assert first.paginator.num_pages == 2
-        assert [p.thread_id for p in [*first, *second]] == [t.id for t in reversed(threads)][:3]
+        assert [p.thread_id for p in [*first, *last]] == [t.id for t in reversed(threads)][:3]
+        assert first.has_next and not first.limit_reached
+        assert (last.has_next, last.limit_reached) == (False, True)
+        assert search_posts(fresh(outsider), "garden", page=3).posts == []
 
-    def test_search_posts_does_not_cap_a_count_under_the_limit(self, community, member, outsider):
+    def test_search_posts_does_not_say_the_limit_is_reached_when_the_matches_end_there(
+        self, community, member, outsider, monkeypatch
+    ):
+        monkeypatch.setattr(selectors, "SEARCH_RESULT_LIMIT", 3)
+        monkeypatch.setattr(selectors, "page_size", lambda: 2)
+        for i in range(3):
+            make_thread(community, author=member, title=f"Garden {i}", body="The garden.")
+
+        last = search_posts(fresh(outsider), "garden", page=2)
+
+        assert (len(last), last.has_next, last.limit_reached) == (1, False, False)
+
+    def test_search_posts_for_one_word_counts_nothing(self, community, member, outsider, django_assert_num_queries):
         make_thread(community, author=member, title="Garden", body="The garden.")
-
-        result = search_posts(fresh(outsider), "garden", page=1)
-
-        assert result.paginator.count == 1
-        assert not result.paginator.capped
+        reader = fresh(outsider)
+        # * the reader's memberships, * the members they blocked or muted, * the page
+        with django_assert_num_queries(3) as captured:
+            assert len(search_posts(reader, "garden", page=1)) == 1
+        assert not any("COUNT(" in q["sql"].upper() for q in captured.captured_queries)
 
 
 # --- paging helpers ---------------------------------------------------------------------------------------
