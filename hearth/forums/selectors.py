@@ -311,9 +311,10 @@ def _matching(qs: QuerySet[Post], words: list[str], *, many: bool = False) -> Qu
 
     On PostgreSQL, `many` says the words are in more posts than a page of results can use: then the newest posts
     are read in order (post_recent_idx) and tested one by one, which finds a page after a few hundred rows, where
-    the GIN index would fetch every match to sort them. Without it the planner chooses, which it does well for
-    one word; for several words that often come together it cannot tell the two cases apart (it multiplies their
-    frequencies), so the caller decides (_many_match)."""
+    the GIN index would fetch every match to sort them. Without it the GIN index finds the matches. The planner
+    cannot be left to choose: for several words that often come together it multiplies their frequencies, and a
+    word it has no statistics for (found nowhere, or rare) it guesses common, then reads the whole table newest
+    first looking for it (seconds on 2,200,000 posts). So the caller decides (_match_count)."""
     if not words:
         return qs.none()
     vendor = connections[qs.db].vendor
@@ -344,19 +345,25 @@ def _matching(qs: QuerySet[Post], words: list[str], *, many: bool = False) -> Qu
     return qs.filter(q)
 
 
-def _many_match(visible: QuerySet[Post], words: list[str]) -> bool:
-    """Whether at least SEARCH_MANY_MATCHES posts the reader may see hold every word: asked on PostgreSQL for two
-    words or more only (see _matching). The count needs no order, so the database stops at the limit."""
-    if len(words) < 2 or connections[visible.db].vendor != "postgresql":
-        return False
-    return _matching(visible, words).order_by()[:SEARCH_MANY_MATCHES].count() >= SEARCH_MANY_MATCHES
+def _match_count(visible: QuerySet[Post], words: list[str]) -> int | None:
+    """How many posts the reader may see hold every word, up to SEARCH_MANY_MATCHES: asked on PostgreSQL only (see
+    _matching), None elsewhere. The count needs no order, so the database stops at the limit."""
+    if not words or connections[visible.db].vendor != "postgresql":
+        return None
+    return int(_matching(visible, words).order_by()[:SEARCH_MANY_MATCHES].count())
+
+
+# Sorting by an expression rather than the column: post_recent_idx cannot give this order, so the planner takes the
+# few matches from the GIN index and sorts them, and never walks every post newest first looking for them.
+_NEWEST_OF_FEW = RawSQL("forums_post.created_at + interval '0 seconds'", [])
 
 
 def search_posts(user: AnyUser, query: str, *, page: int) -> SearchPage:
     """Posts the reader may see that contain every word of the query (an opening post also matches by its thread's
     title), newest first; muted content stays collapsed. Pages reach the newest SEARCH_RESULT_LIMIT matches; a page
-    past the last is empty. Queries: the reader's memberships and blocks, on PostgreSQL for several words
-    _many_match, then the page (with authors, threads and communities), one post longer than it shows."""
+    past the last is empty. Queries: the reader's memberships and blocks; on PostgreSQL _match_count, which chooses
+    how to read the page, or ends the search when there is no page to read; then the page (with authors, threads
+    and communities), one post longer than it shows."""
     size = page_size()
     start = (page - 1) * size
     stop = min(start + size, SEARCH_RESULT_LIMIT)
@@ -367,10 +374,15 @@ def search_posts(user: AnyUser, query: str, *, page: int) -> SearchPage:
         author_id__in=hidden_author_ids(user)
     )
     words = search_words(query)
+    matches = _match_count(visible, words)
+    if matches is not None and start >= matches:  # nothing found, or a page past the last
+        return SearchPage(posts=[], number=page, has_next=False)
+    many = matches is not None and matches >= SEARCH_MANY_MATCHES
+    newest = _NEWEST_OF_FEW.desc() if matches is not None and not many else "-created_at"
     found = list(
-        _matching(visible, words, many=_many_match(visible, words))
+        _matching(visible, words, many=many)
         .select_related("author", "thread", "thread__community")
-        .order_by("-created_at", "-id")[start : stop + 1]
+        .order_by(newest, "-id")[start : stop + 1]
     )
     posts, more = found[: stop - start], len(found) > stop - start
     reader = ReaderFilter.for_user(user)
