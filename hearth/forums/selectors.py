@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -54,6 +54,21 @@ def _author_label(user: AnyUser, item: Thread | Post, community: Community) -> t
     if user.is_authenticated and user.id == item.author_id:
         return f"{item.author.username} (posted anonymously)", True
     return ANONYMOUS_LABEL, True
+
+
+M = TypeVar("M", Post, Thread)
+
+
+# What a page shows of an author: the pseudonym, and the roles the API names (User.role_names).
+AUTHOR_FIELDS = ("username", "is_listener", "is_professional", "is_global_moderator", "is_active", "is_superuser",
+                 "is_staff")  # fmt: skip
+
+
+def with_author_pseudonym(qs: QuerySet[M]) -> QuerySet[M]:
+    """The rows with their authors' pseudonyms and roles, and nothing else of the authors: a whole member row
+    (sealed email, bio, preferences) cost more to load than the page's own rows, and a page never shows it."""
+    own = [field.name for field in qs.model._meta.concrete_fields]
+    return qs.select_related("author").only(*own, *(f"author__{name}" for name in AUTHOR_FIELDS))
 
 
 def _decorate_thread(user: AnyUser, thread: Thread, opening: Post | None, read_upto: int | None) -> Thread:
@@ -140,7 +155,7 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
             visible |= Q(author_id=user.id)
         qs = qs.filter(visible, deleted_at__isnull=True)
     # The community is the one given: joining it would repeat its row, guidelines and all, for every thread.
-    qs = qs.select_related("author").order_by("-last_post_at", "-id")
+    qs = with_author_pseudonym(qs).order_by("-last_post_at", "-id")
     # Moderators also see deleted and held threads, which no counter counts.
     paginator = Paginator(qs, page_size()) if moderator else CountedPaginator(qs, page_size(), count=count)
     result = paginator.get_page(page)
@@ -201,7 +216,7 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
         qs = qs.filter(visible)
     # The range holds at most a page of posts; saying so lets PostgreSQL read them in order from the (thread,
     # number) index and stop, where it otherwise read every post of a long thread by thread alone and sorted them.
-    posts = list(qs.select_related("author").order_by("number")[:size])
+    posts = list(with_author_pseudonym(qs).order_by("number")[:size])
     ids = [p.id for p in posts]
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     mine: set[tuple[int, str]] = set()
