@@ -30,6 +30,7 @@ from hearth.accounts.models import ApiToken, User
 from hearth.chat.models import Message, Participant, ParticipantRole, Room, RoomKind
 from hearth.communities.models import Community, Invitation, JoinRequest, Membership, MembershipMode
 from hearth.forums.models import ContentStatus, Post, Thread
+from hearth.lib.columns import author_shown, columns_of
 from hearth.listeners.models import RequestStatus, SupportRequest
 from hearth.moderation.models import Sanction, SanctionKind
 
@@ -156,7 +157,12 @@ def can_see_content(user: AnyUser, item: Thread | Post, community: Community) ->
 
 
 def access_thread(user: AnyUser, thread_id: int) -> Thread:
-    thread = Thread.objects.select_related("community", "author").filter(id=thread_id).first()
+    thread = (
+        Thread.objects.select_related("community", "author")
+        .only(*columns_of(Thread), *columns_of(Community, "community"), *author_shown())
+        .filter(id=thread_id)
+        .first()
+    )
     if thread is None or not can_read_community(user, thread.community):
         raise Http404(NOT_FOUND)
     if thread.deleted_at is not None and not is_moderator(user, thread.community):

@@ -21,6 +21,7 @@ from hearth.accounts.blocks import hidden_author_ids
 from hearth.communities.models import Community
 from hearth.forums.models import ContentStatus, Post, Reaction, ReactionKind, ReadState, Thread
 from hearth.forums.reading import ANONYMOUS_LABEL, ReaderFilter, topic_labels
+from hearth.lib.columns import author_shown, columns_of
 from hearth.permissions import (
     AnyUser,
     can_delete_post,
@@ -59,16 +60,9 @@ def _author_label(user: AnyUser, item: Thread | Post, community: Community) -> t
 M = TypeVar("M", Post, Thread)
 
 
-# What a page shows of an author: the pseudonym, and the roles the API names (User.role_names).
-AUTHOR_FIELDS = ("username", "is_listener", "is_professional", "is_global_moderator", "is_active", "is_superuser",
-                 "is_staff")  # fmt: skip
-
-
 def with_author_pseudonym(qs: QuerySet[M]) -> QuerySet[M]:
-    """The rows with their authors' pseudonyms and roles, and nothing else of the authors: a whole member row
-    (sealed email, bio, preferences) cost more to load than the page's own rows, and a page never shows it."""
-    own = [field.name for field in qs.model._meta.concrete_fields]
-    return qs.select_related("author").only(*own, *(f"author__{name}" for name in AUTHOR_FIELDS))
+    """The rows with their authors' pseudonyms and roles, and nothing else of the authors (hearth.lib.columns)."""
+    return qs.select_related("author").only(*columns_of(qs.model), *author_shown())
 
 
 def _decorate_thread(user: AnyUser, thread: Thread, opening: Post | None, read_upto: int | None) -> Thread:

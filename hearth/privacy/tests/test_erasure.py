@@ -240,7 +240,7 @@ def test_delete_leaves_nothing_of_them(scene, member, other_member, community):
     assert entry.subject_id is None and entry.reason == f"{REMOVED_MEMBER} was unkind."
     assert not Sanction.objects.exists()
     # Search no longer finds what they wrote, and the counters count what is left.
-    assert list(search_posts(other_member, "Kingfisher", page=1).object_list) == []
+    assert list(search_posts(other_member, "Kingfisher", page=1)) == []
     community.refresh_from_db()
     assert community.member_count == community.memberships.count()
     assert (
@@ -281,7 +281,7 @@ def test_keep_leaves_the_posts_under_the_tombstone_and_nothing_else(scene, membe
     assert Thread.objects.get(id=written.anonymous_thread.id).is_anonymous
     # Search finds it, shown as the tombstone (to someone who had not muted them).
     reader = make_member(thread.community)
-    found = list(search_posts(reader, "My reply Kingfisher", page=1).object_list)
+    found = list(search_posts(reader, "My reply Kingfisher", page=1))
     assert [p.author_label for p in found] == [REMOVED_MEMBER]
     # Their profile, preferences and private data went with the account.
     assert text_containing("Plan item Kingfisher", "muteKingfisher", "Bio of Kingfisher", "token-Kingfisher") == []
