@@ -20,6 +20,7 @@ from hearth.communities.models import (
 if TYPE_CHECKING:
     from hearth.accounts.models import User
 
+from hearth.lib.columns import author_shown, columns_of
 from hearth.permissions import AnyUser, can_post_in, can_read_community, is_moderator, memberships_of
 
 
@@ -91,6 +92,7 @@ def community_moderators(community: Community) -> list[Membership]:
     return list(
         Membership.objects.filter(community=community, role=MembershipRole.MODERATOR)
         .select_related("user")
+        .only(*columns_of(Membership), *author_shown("user"))
         .order_by("user__username")
     )
 
