@@ -29,3 +29,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # (hearth/core/tests/test_dbrouter.py). No router is installed unless a test installs one.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 DATABASE_ROUTERS = []
+# SQLite tests run in memory, one database per test worker, as Django does for SQLite by default. Said outright:
+# pytest-django recognises only Django's own SQLite engine by name, and with the metrics wrapper's it made each
+# worker's database a file named after the path of the real one, which cannot be opened.
+for _alias in DATABASES.values():  # noqa: F405
+    if _alias["ENGINE"].endswith("sqlite3"):
+        _alias["TEST"] = {**_alias.get("TEST", {}), "NAME": ":memory:"}
