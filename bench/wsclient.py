@@ -36,6 +36,9 @@ from wsframes import ConnectionDropped, FrameConnection, HandshakeRefused
 # The server closes with these when retrying cannot help: not allowed, malformed frame, frame too large.
 FINAL_CLOSE_CODES = frozenset({4403, 4400, 4413})
 TOO_MANY_FRAMES = 4429
+# As the page does (chat.js): a skipped number may be a message still on its way from another server, or one whose
+# server died between storing and publishing it; if the gap is still there after this long, ask for it.
+GAP_WAIT = 1.5
 
 Connection = ClientConnection | FrameConnection
 MessageHandler = Callable[["ChatClient", dict[str, Any], float, bool], None]
@@ -120,6 +123,8 @@ class ChatClient:
         self._synced: asyncio.Event = asyncio.Event()
         self._closing = False
         self._stopped: ChatClosed | None = None
+        self._highest = 0  # the highest number received
+        self._gap_timer: asyncio.TimerHandle | None = None
 
     # --- Life cycle ---------------------------------------------------------------------------------------
 
@@ -147,6 +152,8 @@ class ChatClient:
 
     async def close(self) -> None:
         self._closing = True
+        if self._gap_timer is not None:
+            self._gap_timer.cancel()
         if self._ws is not None:
             with contextlib.suppress(Exception):
                 await self._ws.close()
@@ -334,8 +341,22 @@ class ChatClient:
             while last + 1 in self.seqs:
                 last += 1
             self.last_seq = last
+        self._highest = max(self._highest, seq)
+        if live and self._gap_timer is None and self.last_seq is not None and self._highest > self.last_seq:
+            self._gap_timer = asyncio.get_running_loop().call_later(GAP_WAIT, self._sync_gap)
         if self.on_message is not None:
             self.on_message(self, message, received_at, live)
+
+    def _sync_gap(self) -> None:
+        self._gap_timer = None
+        ws = self._ws
+        if ws is not None and self.last_seq is not None and self._highest > self.last_seq:
+            asyncio.get_running_loop().create_task(self._send_quietly(ws, {"type": "sync", "after": self.last_seq}))
+
+    @staticmethod
+    async def _send_quietly(ws: Connection, frame: dict[str, Any]) -> None:
+        with contextlib.suppress(ConnectionClosed, ConnectionDropped):
+            await ws.send(json.dumps(frame))
 
     # --- Sending -------------------------------------------------------------------------------------------
 
