@@ -1,6 +1,9 @@
 """Overrides for the test suite only."""
 
+import hashlib
 import os
+import tempfile
+from pathlib import Path
 
 # Settings refuse to start without a secret key when DEBUG is off, as tests run.
 os.environ.setdefault("SECRET_KEY", "hearth-tests-only-not-a-secret")
@@ -29,9 +32,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # (hearth/core/tests/test_dbrouter.py). No router is installed unless a test installs one.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 DATABASE_ROUTERS = []
-# SQLite tests run in memory, one database per test worker, as Django does for SQLite by default. Said outright:
-# pytest-django recognises only Django's own SQLite engine by name, and with the metrics wrapper's it made each
-# worker's database a file named after the path of the real one, which cannot be opened.
+# SQLite tests use a file per test worker, named outright: pytest-django recognises only Django's own SQLite engine
+# by name, and with the metrics wrapper's it named each worker's database after the real one's path, which cannot be
+# opened. A file rather than Django's shared in-memory database, because the browser and socket tests write from
+# server threads, and shared-cache memory databases fail at once on a locked table where a file waits its turn.
+_TEST_DIR = Path(tempfile.gettempdir()) / f"hearth-tests-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]}"  # noqa: F405
 for _alias in DATABASES.values():  # noqa: F405
     if _alias["ENGINE"].endswith("sqlite3"):
-        _alias["TEST"] = {**_alias.get("TEST", {}), "NAME": ":memory:"}
+        _TEST_DIR.mkdir(exist_ok=True)
+        _alias["TEST"] = {**_alias.get("TEST", {}), "NAME": str(_TEST_DIR / "test.sqlite3")}
+        # Nothing here must survive a power cut: skip the flushes to disk that make each commit slow.
+        _alias.setdefault("OPTIONS", {})["init_command"] = "PRAGMA synchronous = OFF"
