@@ -160,21 +160,14 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
     return result
 
 
-@dataclass
-class PostPage:
-    posts: list[Post]
+class NumberedPage:
+    """The links to the pages either side, under the names Django's Page gives them (the templates use both)."""
+
     number: int
-    num_pages: int
-    first_unread: int | None
-    read_upto: int = 0  # the highest post number the reader had read before this page
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.num_pages
 
     @property
     def previous_page_number(self) -> int:
@@ -183,6 +176,19 @@ class PostPage:
     @property
     def next_page_number(self) -> int:
         return self.number + 1
+
+
+@dataclass
+class PostPage(NumberedPage):
+    posts: list[Post]
+    number: int
+    num_pages: int
+    first_unread: int | None
+    read_upto: int = 0  # the highest post number the reader had read before this page
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
 
 
 def page_of_post(number: int) -> int:
@@ -277,7 +283,7 @@ _WORD = re.compile(r"\w+")
 
 
 @dataclass
-class SearchPage:
+class SearchPage(NumberedPage):
     """A page of search results, newest first. Matches are not counted: the page's query reads one post more than
     the page shows, which tells whether another page follows."""
 
@@ -293,20 +299,8 @@ class SearchPage:
         return len(self.posts)
 
     @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
     def has_other_pages(self) -> bool:
         return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
 
 
 def search_words(query: str) -> list[str]:
