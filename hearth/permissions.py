@@ -186,7 +186,7 @@ def access_post(user: AnyUser, post_id: int) -> Post:
 
 def access_member(pseudonym: str) -> User:
     """Any active member by pseudonym (profiles are for signed-in people; the caller checks that)."""
-    member = User.objects.filter(username__iexact=pseudonym, is_active=True).first()
+    member = User.objects.by_pseudonym(pseudonym).filter(is_active=True).first()
     if member is None:
         raise Http404(NOT_FOUND)
     return member

@@ -196,6 +196,13 @@ def test_a_search_for_a_word_found_nowhere_is_answered_by_the_index(seeded, read
     assert "post_recent_idx" not in plan and "Bitmap Index Scan" in plan, plan
 
 
+def test_a_profile_and_a_sign_in_find_the_member_through_the_pseudonym_index(seeded, reader_client):
+    """Pseudonyms are matched whatever their case: through lower(username), the unique index's expression."""
+    other = User.objects.filter(is_active=True).exclude(username=seeded.bench_accounts[0]).order_by("id").last()
+    assert_indexed(get_ok(reader_client, f"/members/{other.username.swapcase()}/"))
+    assert_indexed(lambda: User.objects.get_by_natural_key(other.username.upper()))
+
+
 def test_the_notifications_page_reads_through_indexes(seeded, reader_client):
     assert_indexed(get_ok(reader_client, "/notifications/"))
 

@@ -43,9 +43,14 @@ def default_hidden_topics() -> list[str]:
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    def by_pseudonym(self, pseudonym: str) -> models.QuerySet[User]:
+        """The member with this pseudonym, whatever its case. Compared as lower(username), the expression the unique
+        index holds: `username__iexact` compares UPPER() and reads the whole table."""
+        return self.alias(lower_username=Lower("username")).filter(lower_username=Lower(models.Value(pseudonym)))
+
     def get_by_natural_key(self, username: str | None) -> User:
         # Pseudonyms are unique regardless of case, so sign-in ignores case too.
-        return self.get(username__iexact=username)
+        return self.by_pseudonym(username or "").get()
 
     def create_user(self, username: str, password: str | None = None, **extra: object) -> User:
         user = self.model(username=username, **extra)

@@ -91,7 +91,7 @@ def sign_up(
         validate_password(password, candidate)
     except ValidationError as exc:
         raise ApplicationError(_first_message(exc), code="invalid_password") from exc
-    if User.objects.filter(username__iexact=pseudonym).exists():
+    if User.objects.by_pseudonym(pseudonym).exists():
         raise ConflictError("That pseudonym is taken. Try one of the suggestions.", code="pseudonym_taken")
     # An email already in use is silently not attached, so sign-up never reveals who has an account.
     # (The lookup compares the address's blind index: addresses are encrypted at rest.)

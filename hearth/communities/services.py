@@ -90,7 +90,7 @@ def decide_join_request(moderator: User, join_request: JoinRequest, *, approve: 
 @transaction.atomic
 def invite_member(moderator: User, community: Community, *, pseudonym: str) -> Invitation:
     check_manage_members_permission(moderator, community)
-    invitee = User.objects.filter(username__iexact=pseudonym.strip(), is_active=True).first()
+    invitee = User.objects.by_pseudonym(pseudonym.strip()).filter(is_active=True).first()
     if invitee is None:
         raise ApplicationError("There's no member with that pseudonym.", code="unknown_member")
     if Membership.objects.filter(user=invitee, community=community).exists():

@@ -599,7 +599,7 @@ class Command(BaseCommand):
     def ensure_accounts(self) -> dict[str, User]:
         accounts: dict[str, User] = {}
         for spec in ACCOUNTS:
-            user = User.objects.filter(username__iexact=spec.pseudonym).first()
+            user = User.objects.by_pseudonym(spec.pseudonym).first()
             if user is None:
                 user = sign_up(
                     pseudonym=spec.pseudonym, password=DEMO_PASSWORD, confirm_age=True, accept_guidelines=True
