@@ -1,5 +1,4 @@
 import os
-import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -12,20 +11,19 @@ django_application = get_asgi_application()
 from hearth.chat.auth import websocket_auth  # noqa: E402
 from hearth.chat.routing import websocket_urlpatterns  # noqa: E402
 from hearth.core.metrics import count_websockets  # noqa: E402
+from hearth.core.switch_interval import short_switches_while_sockets_open  # noqa: E402
 from hearth.core.sync_thread import on_one_thread  # noqa: E402
 from hearth.safety.pipeline import analyze  # noqa: E402
 
 # Load the safety models now, not in the first person's request (it takes a few seconds).
 analyze("Hello, everyone.")
 
-# The event loop thread, busy delivering to sockets, holds the GIL for up to the switch interval (5 ms by default)
-# each time the database thread's query returns; a message's dozen queries then wait far longer than they run.
-sys.setswitchinterval(0.0005)
-
 # One thread per process for requests' synchronous code, so their database connection is kept (sync_thread.py).
 application = ProtocolTypeRouter(
     {
         "http": on_one_thread(django_application),
-        "websocket": count_websockets(websocket_auth(URLRouter(websocket_urlpatterns))),
+        "websocket": short_switches_while_sockets_open(
+            count_websockets(websocket_auth(URLRouter(websocket_urlpatterns)))
+        ),
     }
 )
