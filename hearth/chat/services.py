@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from hearth.accounts.blocks import has_blocked
@@ -123,39 +123,54 @@ def send_message(
     )
     decision = screened.decision
     status = ContentStatus.HELD if decision.action == Action.HOLD else ContentStatus.PUBLISHED
-    with transaction.atomic():
-        # The row lock hands out numbers one at a time, and holds until commit, so numbers become visible in
-        # order: a client that saw message n has seen every message before n that it may see.
-        locked = Room.objects.select_for_update().get(id=room.id)
-        now = timezone.now()
-        try:
-            with transaction.atomic():
-                message = Message.objects.create(
-                    room=locked,
-                    seq=locked.last_seq + 1,
-                    author=author,
-                    client_id=client_id,
-                    body=body,
-                    body_html=render_markdown(body),
-                    reply_to=target,
-                    topics=list(decision.add_topics),
-                    labels=list(decision.labels),
-                    status=status,
-                    risk_level=int(decision.risk_level),
-                    created_at=now,
-                )
-        except IntegrityError:  # the same client_id, sent twice at once: the first one won
-            message = Message.objects.get(room=room, author=author, client_id=client_id)
-            return Sent(message=message, created=False, decision=None)
-        Room.objects.filter(id=room.id).update(last_seq=message.seq, last_message_at=now)
-        screening = record_screening(
-            screened, author=author, kind=ContentKind.CHAT, community=room.community, content=message
-        )
-        item = enqueue_content(message, community=room.community, decision=decision, screening=screening)
-        events.message_created(message)  # after enqueue: with nobody on call, an urgent message is held first
-        if item is not None:
-            events.moderators_alerted(message, item_id=item.id, risk_level=item.risk_level)
+    body_html = render_markdown(body)
+    try:
+        with transaction.atomic():
+            # Taking a number locks the room's row until commit, so numbers become visible in order: a client that
+            # saw message n has seen every message before n that it may see. Every room's message waits for this
+            # lock, in every process, so all that needs no number is done before it.
+            seq, now = _take_number(room)
+            message = Message.objects.create(
+                room=room,
+                seq=seq,
+                author=author,
+                client_id=client_id,
+                body=body,
+                body_html=body_html,
+                reply_to=target,
+                topics=list(decision.add_topics),
+                labels=list(decision.labels),
+                status=status,
+                risk_level=int(decision.risk_level),
+                created_at=now,
+            )
+            screening = record_screening(
+                screened, author=author, kind=ContentKind.CHAT, community=room.community, content=message
+            )
+            item = enqueue_content(message, community=room.community, decision=decision, screening=screening)
+            events.message_created(message)  # after enqueue: with nobody on call, an urgent message is held first
+            if item is not None:
+                events.moderators_alerted(message, item_id=item.id, risk_level=item.risk_level)
+    except IntegrityError:
+        # The same client_id, sent twice at once: the first one won, and this transaction (its number too) is gone.
+        first = Message.objects.filter(room=room, author=author, client_id=client_id).first()
+        if first is None:
+            raise
+        return Sent(message=first, created=False, decision=None)
     return Sent(message=message, created=True, decision=decision)
+
+
+def _take_number(room: Room) -> tuple[int, datetime]:
+    """The room's next message number, in one statement that also locks the room's row (until commit)."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE chat_room SET last_seq = last_seq + 1, last_message_at = %s WHERE id = %s RETURNING last_seq",
+            [now, room.id],
+        )
+        (seq,) = cursor.fetchone()
+    room.last_seq, room.last_message_at = seq, now
+    return seq, now
 
 
 def toggle_reaction(user: User, message: Message, *, kind: str) -> bool:
