@@ -37,9 +37,9 @@ from hearth.accounts.models import User
 from hearth.accounts.sessions import session_tag
 from hearth.chat import events, presence
 from hearth.chat.auth import RAW_SEND
+from hearth.chat.catchup import shared_catch_up, visible_to
 from hearth.chat.hub import hub_for, room_group
 from hearth.chat.models import Room, RoomKind
-from hearth.chat.selectors import messages_after, with_reactions
 from hearth.chat.services import send_message, toggle_reaction
 from hearth.core.errors import ApplicationError, RateLimited
 from hearth.core.realtime import in_thread, user_group
@@ -281,19 +281,16 @@ class ChatConsumer(LiveConsumer):
             await self.send_json({"type": "error", "code": "unknown_type", "detail": f"Unknown frame type: {kind}."})
 
     async def _catch_up(self, after: int) -> None:
+        shared = shared_catch_up()
         while True:
-            messages, more = await in_thread(self._messages_after)(after)
-            await self.send_json({"type": "history", "messages": messages, "more": more})
-            if not more or not messages:
+            batch = await shared.after(self.room, after)
+            messages = visible_to(
+                batch.rows, after=after, user_id=self.user_id, hidden=self.hidden, moderator=self.is_moderator
+            )
+            await self.send_json({"type": "history", "messages": messages, "more": batch.more})
+            if not batch.more or not batch.rows:
                 return
-            after = messages[-1]["seq"]
-
-    def _messages_after(self, after: int) -> tuple[list[dict[str, Any]], bool]:
-        rows, more = messages_after(self.room, self.user, after=after)
-        data = with_reactions(rows)
-        for item, row in zip(data, rows, strict=True):
-            item["mine"] = row.author_id == self.user.id
-        return data, more
+            after = batch.rows[-1].seq
 
     @in_thread
     def _handle_send(self, content: dict[str, Any]) -> dict[str, Any]:
