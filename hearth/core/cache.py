@@ -108,6 +108,15 @@ class TolerantRedisCacheClient(RedisCacheClient):
             raise fallback("The cache is unavailable.")
         return fallback() if callable(fallback) else fallback
 
+    def _count(self, key: Any, timeout: int) -> int:
+        client = self.get_client(key, write=True)
+        pipeline = client.pipeline()
+        pipeline.incr(key)
+        pipeline.expire(key, timeout)
+        count, _ = pipeline.execute()
+        return int(count)
+
+    count = _tolerant(None)(_count)
     add = _tolerant(False)(RedisCacheClient.add)
     get = _tolerant(_MISSING)(RedisCacheClient.get)
     set = _tolerant(None)(RedisCacheClient.set)
@@ -141,6 +150,14 @@ class TolerantRedisCache(RedisCache):
             return default
         django_cache_hits_total.labels(backend="redis").inc()
         return value
+
+    def count(self, key: Any, timeout: int, version: int | None = None) -> int | None:
+        """Add one to the number at `key` (0 if missing) and keep it `timeout` seconds from now: one round trip,
+        where add() and incr() take three (incr checks that the key exists first). None while Redis is down."""
+        key = self.make_and_validate_key(key, version=version)
+        client = cast(TolerantRedisCacheClient, self._cache)  # type: ignore[attr-defined]
+        counted: int | None = client.count(key, timeout)
+        return counted
 
     @property
     def down(self) -> bool:

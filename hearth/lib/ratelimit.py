@@ -15,7 +15,7 @@ from django.core.cache import BaseCache, cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
-from hearth.core.cache import cache_down
+from hearth.core.cache import TolerantRedisCache, cache_down
 from hearth.core.errors import RateLimited
 
 # Counts kept in this process while the shared cache is down.
@@ -43,6 +43,9 @@ def check_rate_limit(
 
 
 def _count(backend: BaseCache, cache_key: str, period: int) -> int:
+    if isinstance(backend, TolerantRedisCache):
+        counted = backend.count(cache_key, period + 1)
+        return 1 if counted is None else counted  # None: Redis is down, and the caller counts locally
     if backend.add(cache_key, 1, timeout=period + 1):
         return 1
     try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import redis
 import time_machine
 
 from config import settings as real_settings
+from hearth.core.cache import TolerantRedisCache
 from hearth.core.errors import RateLimited
 from hearth.lib.ratelimit import _human, check_rate_limit
 
@@ -89,3 +91,30 @@ def test_human_describes_a_wait(seconds, text):
 
 def test_real_settings_limit_every_write_the_services_rate_limit():
     assert {"thread", "post", "reaction", "edit"} <= set(real_settings.HEARTH_API_RATE_LIMITS)
+
+
+def test_the_shared_count_takes_one_round_trip_and_expires_with_its_window():
+    """On Redis a count is INCR and EXPIRE in one pipeline, where add() and incr() took three round trips."""
+    location = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+    backend = TolerantRedisCache(location, {"KEY_PREFIX": "ratelimit-test"})
+    backend.delete("rl:post:7:1")
+    sent: list[int] = []
+    real_execute = redis.client.Pipeline.execute
+
+    def execute(pipeline, *args, **kwargs):
+        sent.append(len(pipeline.command_stack))
+        return real_execute(pipeline, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redis.client.Pipeline, "execute", execute)
+        counts = [backend.count("rl:post:7:1", 61) for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert sent == [2, 2, 2]  # one round trip each: INCR and EXPIRE together
+    assert backend.get("rl:post:7:1") == 3
+    raw = redis.Redis.from_url(location)
+    assert 55 <= raw.ttl(backend.make_and_validate_key("rl:post:7:1")) <= 61
+    backend.delete("rl:post:7:1")
