@@ -125,6 +125,7 @@ class ChatClient:
         self._stopped: ChatClosed | None = None
         self._highest = 0  # the highest number received
         self._gap_timer: asyncio.TimerHandle | None = None
+        self._gap_after = 0  # last_seq when the gap being waited for was seen
 
     # --- Life cycle ---------------------------------------------------------------------------------------
 
@@ -343,15 +344,25 @@ class ChatClient:
             self.last_seq = last
         self._highest = max(self._highest, seq)
         if live and self._gap_timer is None and self.last_seq is not None and self._highest > self.last_seq:
-            self._gap_timer = asyncio.get_running_loop().call_later(GAP_WAIT, self._sync_gap)
+            self._wait_for_gap()
         if self.on_message is not None:
             self.on_message(self, message, received_at, live)
 
+    def _wait_for_gap(self) -> None:
+        self._gap_after = self.last_seq or 0
+        self._gap_timer = asyncio.get_running_loop().call_later(GAP_WAIT, self._sync_gap)
+
     def _sync_gap(self) -> None:
+        """Ask for a gap only if the one first seen is still there. In a busy room served by two processes some
+        message is nearly always a little late, so "is there a gap now?" would be true at almost every check."""
         self._gap_timer = None
         ws = self._ws
-        if ws is not None and self.last_seq is not None and self._highest > self.last_seq:
-            asyncio.get_running_loop().create_task(self._send_quietly(ws, {"type": "sync", "after": self.last_seq}))
+        if ws is None or self.last_seq is None or self._highest <= self.last_seq:
+            return
+        if self.last_seq > self._gap_after:  # that gap filled; a later one gets a wait of its own
+            self._wait_for_gap()
+            return
+        asyncio.get_running_loop().create_task(self._send_quietly(ws, {"type": "sync", "after": self.last_seq}))
 
     @staticmethod
     async def _send_quietly(ws: Connection, frame: dict[str, Any]) -> None:

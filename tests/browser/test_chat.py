@@ -75,3 +75,72 @@ def test_the_chat_works_without_javascript(asgi_server, browser):
         assert Message.objects.count() == 1
     finally:
         context.close()
+
+
+# A stand-in for the page's socket, so a test can hand it frames in any order and see what it sends.
+FAKE_SOCKET = """
+window.__sent = [];
+window.WebSocket = class {
+  constructor(url) {
+    this.readyState = 1;
+    this.handlers = {};
+    if (url.includes("/ws/chat/")) window.__socket = this; // not the notifications socket
+  }
+  addEventListener(type, handler) { this.handlers[type] = handler; }
+  send(data) { if (this === window.__socket) window.__sent.push(JSON.parse(data)); }
+  close() { this.readyState = 3; }
+};
+window.WebSocket.OPEN = 1;
+window.__push = (frame) => window.__socket.handlers.message({ data: JSON.stringify(frame) });
+"""
+
+
+def _message(seq: int) -> dict[str, object]:
+    return {
+        "type": "message",
+        "message": {
+            "seq": seq,
+            "client_id": f"other-client-{seq:04d}",
+            "author": "KindBadger64",
+            "body_html": f"<p>Message {seq}</p>",
+            "reply_to": None,
+            "topics": [],
+            "labels": [],
+            "label_resources": [],
+            "status": "published",
+            "moderator_note": "",
+            "deleted": False,
+            "created_at": "2026-12-06T21:00:00+00:00",
+            "reactions": {},
+            "mine": False,
+        },
+    }
+
+
+def test_the_page_asks_for_a_gap_that_stays_not_for_one_that_fills(asgi_server, new_page):
+    """Messages from two servers often arrive a little out of order. The page asks for the messages after a skipped
+    number only if that number is still missing after its wait, and a gap that opens meanwhile gets its own wait."""
+    community = CommunityFactory(name="Carers", slug="carers")
+    make_member(community, username="MellowFinch21")
+    page = new_page()
+    sign_in(page, asgi_server, "MellowFinch21")
+    page.add_init_script(FAKE_SOCKET)
+    page.goto(f"{asgi_server}/chat/communities/carers/")
+    page.wait_for_function("() => Boolean(window.__socket && window.__socket.handlers.message)")
+    push = "(frames) => frames.forEach((f) => window.__push(f))"
+    syncs = "() => window.__sent.filter((f) => f.type === 'sync')"
+    page.evaluate(push, [{"type": "welcome", "room": 1, "last_seq": 0, "you": "MellowFinch21", "moderator": False}])
+    assert page.evaluate(syncs) == [{"type": "sync", "after": 0}]  # the catch-up on joining
+
+    page.evaluate(push, [_message(1), _message(3)])  # 2 is late
+    page.wait_for_timeout(500)
+    page.evaluate(push, [_message(2), _message(5)])  # 2 arrives; now 4 is late
+    page.wait_for_timeout(1300)  # the first wait is over: its gap filled, and 4 has a wait of its own
+    page.evaluate(push, [_message(4)])
+    page.wait_for_timeout(1800)
+    assert page.evaluate(syncs) == [{"type": "sync", "after": 0}]
+    expect(page.locator(".chat-message")).to_have_count(5)
+
+    page.evaluate(push, [_message(7)])  # 6 never comes: its server died before publishing it
+    page.wait_for_timeout(1800)
+    assert page.evaluate(syncs)[1:] == [{"type": "sync", "after": 5}]

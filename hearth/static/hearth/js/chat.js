@@ -154,24 +154,46 @@
       if (parseInt(items[i].getAttribute("data-seq"), 10) < m.seq) { after = items[i]; break; }
     }
     if (after) after.after(li); else log.prepend(li);
-    if (!fromHistory && m.seq > lastSeq + 1) noticeGap(lastSeq);
+    if (!fromHistory && m.seq > lastSeq + 1) noticeGap(lastSeq, m.seq);
     lastSeq = Math.max(lastSeq, m.seq);
     if (m.mine) li.scrollIntoView({ block: "nearest" });
   }
 
   // Numbers skip for messages this person may not see, but a skip can also be a message still on its way from
-  // another server, or one dropped for a slow connection: after a moment, ask for everything after the gap.
+  // another server, or one dropped for a slow connection: if a skipped number is still missing after a moment,
+  // ask for everything after it. In a busy room served by several processes some message is nearly always a
+  // little late, so only the numbers skipped when the wait began count, not a gap that opened since.
   // What comes back that is already shown replaces itself.
-  var gapFrom = null;
+  var waitingFor = null; // [from, to]: the numbers from + 1 to to - 1, skipped when the wait began
+  var seenSince = null; // gaps noticed during the wait
   var gapTimer = null;
-  function noticeGap(from) {
-    gapFrom = gapFrom === null ? from : Math.min(gapFrom, from);
-    if (gapTimer) return;
-    gapTimer = setTimeout(function () {
-      gapTimer = null;
-      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "sync", after: gapFrom }));
-      gapFrom = null;
-    }, 1500);
+  function noticeGap(from, to) {
+    if (gapTimer) {
+      seenSince = seenSince ? [Math.min(seenSince[0], from), Math.max(seenSince[1], to)] : [from, to];
+      return;
+    }
+    waitingFor = [from, to];
+    gapTimer = setTimeout(checkGap, 1500);
+  }
+
+  function checkGap() {
+    gapTimer = null;
+    var first = firstMissing(waitingFor[0], waitingFor[1]);
+    var next = seenSince;
+    waitingFor = null;
+    seenSince = null;
+    if (first !== null) {
+      // Everything after it comes back, later gaps included.
+      if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "sync", after: first - 1 }));
+    } else if (next && firstMissing(next[0], next[1]) !== null) {
+      noticeGap(next[0], next[1]); // a later gap gets a wait of its own
+    }
+  }
+
+  function firstMissing(from, to) {
+    if (to - from > 200) return from + 1; // a long run: ask, rather than look for each
+    for (var n = from + 1; n < to; n++) if (!document.getElementById("m-" + n)) return n;
+    return null;
   }
 
   function remove(seq) {
