@@ -21,6 +21,7 @@ from hearth.api.schemas.forums import (
 )
 from hearth.forums.models import Post, ReactionKind, Thread
 from hearth.forums.selectors import (
+    SEARCH_QUERY_LENGTH,
     clamp_page,
     community_threads,
     decorate_threads,
@@ -190,7 +191,14 @@ def list_revisions(request: HttpRequest, post_id: int) -> list[RevisionOut]:
 @router.get("/search", response={200: SearchPageOut, **errors(*AUTH, 422)})
 def search(
     request: HttpRequest,
-    q: QueryEx[Text, P(min_length=2, max_length=200, description="Words to look for in posts and titles.")],
+    q: QueryEx[
+        Text,
+        P(
+            min_length=SEARCH_QUERY_LENGTH[0],
+            max_length=SEARCH_QUERY_LENGTH[1],
+            description="Words to look for in posts and titles.",
+        ),
+    ],
     page: QueryEx[int, P(description="Page number, from 1. A page past the last has no items.")] = 1,
 ) -> SearchPageOut:
     """Posts you can read that contain every word of `q`, newest first. Content you chose to collapse keeps its

@@ -4,6 +4,7 @@ from django import forms
 
 from hearth.accounts.models import SensitiveTopic
 from hearth.core.forms import HearthForm
+from hearth.forums.selectors import SEARCH_QUERY_LENGTH
 from hearth.forums.services import MAX_BODY, MAX_TITLE
 
 _TOPICS_HELP = "Readers who hide these topics see your post collapsed behind a warning."
@@ -50,4 +51,4 @@ class EditPostForm(PostFields):
 
 
 class SearchForm(HearthForm):
-    q = forms.CharField(label="Search", min_length=2, max_length=100)
+    q = forms.CharField(label="Search", min_length=SEARCH_QUERY_LENGTH[0], max_length=SEARCH_QUERY_LENGTH[1])

@@ -279,6 +279,7 @@ SEARCH_RESULT_LIMIT = 1_000
 # On PostgreSQL, words in at least this many posts the reader may see are searched newest post first (_matching).
 SEARCH_MANY_MATCHES = 1_000
 SEARCH_MAX_WORDS = 16
+SEARCH_QUERY_LENGTH = (2, 200)  # characters, in the search form and the API alike
 _WORD = re.compile(r"\w+")
 
 

@@ -68,3 +68,15 @@ class TestSearchPage:
         html = search(member_client, "garden")
         assert "Search shows the newest 2 posts that hold these words. Add a word to narrow it." in html
         assert nav(html) is None
+
+    def test_the_page_and_the_api_take_queries_of_the_same_length(self, member_client, community):
+        make_thread(community, title="Garden", body="The garden.")
+        longest = "garden " + "x" * 193  # 200 characters
+        assert len(longest) == 200
+        html = search(member_client, longest)
+        assert "Nothing found" in html  # searched, not refused
+        assert member_client.get("/api/v1/search", {"q": longest}).status_code == 200
+        too_long = longest + "x"
+        page = member_client.get(reverse("forums:search"), {"q": too_long}).content.decode()
+        assert "Ensure this value has at most 200 characters" in page
+        assert member_client.get("/api/v1/search", {"q": too_long}).status_code == 422
