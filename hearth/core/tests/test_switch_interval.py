@@ -88,10 +88,14 @@ def test_a_failing_socket_still_restores_the_default():
 
 
 def test_the_served_application_is_wrapped():
-    """The ASGI application the servers run lowers the interval for sockets (not for pages)."""
+    """The ASGI application the servers run lowers the interval for sockets (not for pages), and leaves what
+    start-up made out of the garbage collector's walks."""
+    import gc
+
     from config import asgi
 
     assert sys.getswitchinterval() == DEFAULT
+    assert gc.get_freeze_count() > 100_000
     assert asgi.application.application_mapping["websocket"].__qualname__.startswith(
         "short_switches_while_sockets_open"
     )
