@@ -51,6 +51,8 @@ class FakeRoom:
         self.id = room_id
 
 
+# The read runs on the database thread, which closes stale connections first (a database touch).
+@pytest.mark.django_db
 def test_requests_that_arrive_together_share_one_read_from_the_lowest_number():
     reads: list[tuple[int, int]] = []
 
@@ -73,6 +75,8 @@ def test_requests_that_arrive_together_share_one_read_from_the_lowest_number():
     assert [r.seq for r in later.rows] == [7]
 
 
+# The read runs on the database thread, which closes stale connections first (a database touch).
+@pytest.mark.django_db
 def test_a_failed_read_reaches_every_request_that_shared_it():
     def read_after(room_id: int, after: int) -> catchup.Batch:
         raise RuntimeError("the database went away")
