@@ -126,6 +126,7 @@ class ChatClient:
         self._highest = 0  # the highest number received
         self._gap_timer: asyncio.TimerHandle | None = None
         self._gap_after = 0  # last_seq when the gap being waited for was seen
+        self._skipped: set[int] = set()  # numbers this member will not see (held, or by someone blocked)
 
     # --- Life cycle ---------------------------------------------------------------------------------------
 
@@ -292,6 +293,9 @@ class ChatClient:
         kind = frame.get("type")
         if kind == "message":
             self._take(frame["message"], now, live=True)
+        elif kind == "skip":
+            self._skipped.add(int(frame["seq"]))
+            self._advance(int(frame["seq"]), live=True)
         elif kind == "history":
             for message in frame["messages"]:
                 self._take(message, now, live=False)
@@ -337,16 +341,20 @@ class ChatClient:
         self.seqs.add(seq)
         if self.keep_messages:
             self.messages[seq] = message
+        self._advance(seq, live=live)
+        if self.on_message is not None:
+            self.on_message(self, message, received_at, live)
+
+    def _advance(self, seq: int, *, live: bool) -> None:
+        """`seq` arrived (or was skipped): move last_seq over numbers with no gap below them."""
         if self.last_seq is not None and seq == self.last_seq + 1:
             last = seq
-            while last + 1 in self.seqs:
+            while last + 1 in self.seqs or last + 1 in self._skipped:
                 last += 1
             self.last_seq = last
         self._highest = max(self._highest, seq)
         if live and self._gap_timer is None and self.last_seq is not None and self._highest > self.last_seq:
             self._wait_for_gap()
-        if self.on_message is not None:
-            self.on_message(self, message, received_at, live)
 
     def _wait_for_gap(self) -> None:
         self._gap_after = self.last_seq or 0

@@ -66,3 +66,24 @@ def test_a_later_gap_is_not_taken_for_the_first_one(monkeypatch):
         return asked_early + socket.sent
 
     assert run(scenario) == []
+
+
+def test_a_skipped_number_is_not_waited_for(monkeypatch):
+    """The server sends only the number of a message this member will not see (held, or by someone they
+    blocked): the client moves past it and asks for nothing."""
+    monkeypatch.setattr(wsclient, "GAP_WAIT", 0.05)
+
+    async def scenario() -> tuple[int | None, list[dict[str, Any]]]:
+        client = wsclient.ChatClient(["ws://127.0.0.1:1/ws/chat/1/"], token="hth_test")
+        socket = FakeSocket()
+        client._ws = socket  # type: ignore[assignment]
+        client.last_seq = 0
+        client._handle_frame({"type": "message", "message": {"seq": 1}}, socket)  # type: ignore[arg-type]
+        client._handle_frame({"type": "message", "message": {"seq": 3}}, socket)  # type: ignore[arg-type]
+        client._handle_frame({"type": "skip", "seq": 2}, socket)  # type: ignore[arg-type]
+        await asyncio.sleep(0.2)
+        return client.last_seq, socket.sent
+
+    last_seq, sent = run(scenario)
+    assert last_seq == 3
+    assert sent == []

@@ -119,7 +119,8 @@ def _message(seq: int) -> dict[str, object]:
 
 def test_the_page_asks_for_a_gap_that_stays_not_for_one_that_fills(asgi_server, new_page):
     """Messages from two servers often arrive a little out of order. The page asks for the messages after a skipped
-    number only if that number is still missing after its wait, and a gap that opens meanwhile gets its own wait."""
+    number only if that number is still missing after its wait, and a gap that opens meanwhile gets its own wait.
+    A number the server says this person will not see is not waited for."""
     community = CommunityFactory(name="Carers", slug="carers")
     make_member(community, username="MellowFinch21")
     page = new_page()
@@ -144,3 +145,10 @@ def test_the_page_asks_for_a_gap_that_stays_not_for_one_that_fills(asgi_server, 
     page.evaluate(push, [_message(7)])  # 6 never comes: its server died before publishing it
     page.wait_for_timeout(1800)
     assert page.evaluate(syncs)[1:] == [{"type": "sync", "after": 5}]
+
+    page.evaluate(push, [_message(9)])  # 8 is missing...
+    page.wait_for_timeout(300)
+    page.evaluate(push, [{"type": "skip", "seq": 8}])  # ...and is not for this person: nothing to ask for
+    page.wait_for_timeout(1800)
+    assert page.evaluate(syncs)[1:] == [{"type": "sync", "after": 5}]
+    expect(page.locator(".chat-message")).to_have_count(7)

@@ -166,13 +166,15 @@ class TestDelivery:
 
         frame, quiet = run(scenario)
         assert frame["type"] == "batch"
-        # In order, each as its own frame would be; the held message is not for this member.
-        assert [(f["type"], f["message"]["seq"]) for f in frame["frames"]] == [
+        # In order, each as its own frame would be; of the held message this member gets only its number.
+        assert [(f["type"], f.get("message", f)["seq"]) for f in frame["frames"]] == [
             ("message", 1),
             ("message", 2),
+            ("skip", 3),
             ("message", 4),
         ]
-        assert all(f["message"]["mine"] is False for f in frame["frames"])
+        assert frame["frames"][2] == {"type": "skip", "seq": 3}
+        assert all(f["message"]["mine"] is False for f in frame["frames"] if f["type"] == "message")
         assert quiet
 
     def test_a_client_that_reconnects_gets_exactly_what_it_missed_in_order(self, member, other_member, lobby):
@@ -249,6 +251,7 @@ class TestBlocks:
             bob, carol = await connect(other_member, lobby), await connect(moderator, lobby)
             await bob.say("hello from bob")
             carol_got = await carol.receive_type("message")
+            alice_got = await alice.receive_type("skip")
             alice_quiet = await alice.nothing_more()
             await alice.send({"type": "sync", "after": 0})
             history = await alice.receive_type("history")
@@ -257,10 +260,11 @@ class TestBlocks:
             await carol.say("hello from carol")
             for socket in (alice, bob, carol):
                 await socket.close()
-            return carol_got, alice_quiet, history
+            return carol_got, alice_got, alice_quiet, history
 
-        carol_got, alice_quiet, history = run(scenario)
+        carol_got, alice_got, alice_quiet, history = run(scenario)
         assert carol_got["message"]["author"] == other_member.username
+        assert alice_got == {"type": "skip", "seq": 1}  # only the number, so her page does not wait for it
         assert alice_quiet
         assert history["messages"] == []
 
@@ -270,12 +274,15 @@ class TestBlocks:
             await sync_to_async(block_member)(member, other_member)
             await alice.nothing_more()  # the block event is handled
             await bob.say("are you there?")
+            got = await alice.receive_type("skip")
             quiet = await alice.nothing_more()
             await alice.close()
             await bob.close()
-            return quiet
+            return got, quiet
 
-        assert run(scenario)
+        got, quiet = run(scenario)
+        assert got == {"type": "skip", "seq": 1}  # the number only: not the message, nor who wrote it
+        assert quiet
 
     def test_a_blocked_person_cannot_reply_to_the_blocker(self, member, other_member, lobby):
         async def scenario():

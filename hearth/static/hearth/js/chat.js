@@ -192,8 +192,16 @@
 
   function firstMissing(from, to) {
     if (to - from > 200) return from + 1; // a long run: ask, rather than look for each
-    for (var n = from + 1; n < to; n++) if (!document.getElementById("m-" + n)) return n;
+    for (var n = from + 1; n < to; n++) if (!skipped[n] && !document.getElementById("m-" + n)) return n;
     return null;
+  }
+
+  // A number this person will not see (held for a moderator, or by someone they blocked): nothing to wait for.
+  var skipped = {};
+  function skip(seq) {
+    skipped[seq] = true;
+    if (seq > lastSeq + 1) noticeGap(lastSeq, seq);
+    lastSeq = Math.max(lastSeq, seq);
   }
 
   function remove(seq) {
@@ -315,6 +323,7 @@
       case "batch": frame.frames.forEach(onFrame); break; // several frames that piled up, in order
       case "message": case "update": place(frame.message); break;
       case "removed": remove(frame.seq); break;
+      case "skip": skip(frame.seq); break;
       case "call": if (window.hearthCall) window.hearthCall.onSignal(frame); break;
       case "ended": stopped = true; window.location.replace(window.location.href); break;
       case "reactions": updateReactions(frame); break;
