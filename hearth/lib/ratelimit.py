@@ -11,7 +11,7 @@ import hmac
 import time
 
 from django.conf import settings
-from django.core.cache import BaseCache, cache
+from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
@@ -34,7 +34,8 @@ def check_rate_limit(
     limit, period = configured
     window = int(time.time() // period)
     cache_key = f"rl:{action}:{key}:{window}"
-    count = _count(cache, cache_key, period)
+    # The backend itself: `django.core.cache.cache` is a proxy, which no isinstance() check in _count would match.
+    count = _count(caches["default"], cache_key, period)
     if cache_down():
         count = _count(_local, cache_key, period)
     if count > limit:

@@ -93,13 +93,20 @@ def test_real_settings_limit_every_write_the_services_rate_limit():
     assert {"thread", "post", "reaction", "edit"} <= set(real_settings.HEARTH_API_RATE_LIMITS)
 
 
-def test_the_shared_count_takes_one_round_trip_and_expires_with_its_window():
-    """On Redis a count is INCR and EXPIRE in one pipeline, where add() and incr() took three round trips."""
-    location = "redis://127.0.0.1:6379/14"
+REDIS_LOCATION = "redis://127.0.0.1:6379/14"
+
+
+def needs_redis() -> None:
     try:
-        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+        redis.Redis.from_url(REDIS_LOCATION, socket_connect_timeout=1).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("needs Redis on 127.0.0.1:6379")
+
+
+def test_the_shared_count_takes_one_round_trip_and_expires_with_its_window():
+    """On Redis a count is INCR and EXPIRE in one pipeline, where add() and incr() took three round trips."""
+    needs_redis()
+    location = REDIS_LOCATION
     backend = TolerantRedisCache(location, {"KEY_PREFIX": "ratelimit-test"})
     backend.delete("rl:post:7:1")
     sent: list[int] = []
@@ -118,3 +125,37 @@ def test_the_shared_count_takes_one_round_trip_and_expires_with_its_window():
     raw = redis.Redis.from_url(location)
     assert 55 <= raw.ttl(backend.make_and_validate_key("rl:post:7:1")) <= 61
     backend.delete("rl:post:7:1")
+
+
+def test_limits_on_the_shared_cache_count_in_one_round_trip(settings):
+    """check_rate_limit itself takes the one-round-trip count when the default cache is Redis (it once looked at
+    Django's cache proxy, which is no TolerantRedisCache, and took three)."""
+    needs_redis()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "hearth.core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_LOCATION,
+            "KEY_PREFIX": "ratelimit-check-test",
+        }
+    }
+    settings.HEARTH_API_RATE_LIMITS = {"post": (2, 60)}
+    commands: list[str] = []
+    real_execute_command = redis.Redis.execute_command
+    real_execute = redis.client.Pipeline.execute
+
+    def execute_command(client, *args, **options):
+        commands.append(str(args[0]))
+        return real_execute_command(client, *args, **options)
+
+    def execute(pipeline, *args, **kwargs):
+        commands.append("+".join(str(command[0][0]) for command in pipeline.command_stack))
+        return real_execute(pipeline, *args, **kwargs)
+
+    with time_machine.travel(START, tick=False), pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redis.Redis, "execute_command", execute_command)
+        patch.setattr(redis.client.Pipeline, "execute", execute)
+        check_rate_limit("post", key="70")
+        check_rate_limit("post", key="70")
+        with pytest.raises(RateLimited):
+            check_rate_limit("post", key="70")
+    assert commands == ["INCRBY+EXPIRE"] * 3
