@@ -125,7 +125,7 @@ run: $(RUN_STAMP) $(STATIC_STAMP)
 	@# The on-call sweep runs beside the server, so an unacknowledged urgent alert reaches the backup (docs/oncall.md).
 	$(MANAGE) run_escalations --loop 30 & \
 	exec $(BIN)/uvicorn config.asgi:application --host 127.0.0.1 --port "$${PORT:-8000}" --lifespan off --no-access-log \
-		--ws websockets-sansio --ws-per-message-deflate false
+		--ws hearth.core.websocket_protocol:Protocol --ws-per-message-deflate false
 
 # Chat frames are small: compressing each one for each socket costs more CPU than the bytes it saves, so
 # websocket compression is off; the sans-I/O websockets protocol delivers frames with the least CPU
@@ -145,7 +145,7 @@ serve: $(RUN_STAMP)
 	$(MANAGE) run_escalations --loop 30 & \
 	exec $(BIN)/uvicorn config.asgi:application --host "$${HOST:-127.0.0.1}" --port "$${PORT:-8000}" \
 		--workers "$${WEB_CONCURRENCY:-4}" --proxy-headers --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-		--lifespan off --no-server-header --no-access-log --ws websockets-sansio --ws-per-message-deflate false
+		--lifespan off --no-server-header --no-access-log --ws hearth.core.websocket_protocol:Protocol --ws-per-message-deflate false
 
 # Background jobs (email, safety re-screening) on Celery, for a deployment that sets CELERY_BROKER_URL.
 worker: $(RUN_STAMP)

@@ -29,7 +29,7 @@ UVICORN_FLAGS = (
     "off",
     "--no-access-log",
     "--ws",
-    "websockets-sansio",
+    "hearth.core.websocket_protocol:Protocol",
     "--ws-per-message-deflate",
     "false",
 )

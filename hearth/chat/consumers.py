@@ -43,6 +43,7 @@ from hearth.chat.models import Room, RoomKind
 from hearth.chat.services import send_message, toggle_reaction
 from hearth.core.errors import ApplicationError, RateLimited
 from hearth.core.realtime import in_thread, user_group
+from hearth.core.websocket_protocol import prepared_writer, text_frame
 from hearth.permissions import access_message, access_room, is_room_moderator
 from hearth.safety.analyzers.base import RiskLevel
 from hearth.safety.resources import country_for
@@ -69,6 +70,16 @@ TYPING_EVERY_SECONDS = 2.0
 
 LIVE_PAUSED = 4503
 LAYER_ERRORS = (RedisError, OSError)  # what the channel layer raises while Redis is unreachable
+
+
+def prepared_frame(event: dict[str, Any], text: str) -> bytes:
+    """The serialised frame for one of an event's texts, made once per process for all its sockets (the hub hands
+    every socket the same event). An event has at most four texts: its frame, the author's, skip and removed."""
+    frames: dict[str, bytes] = event.setdefault("_frames", {})
+    frame = frames.get(text)
+    if frame is None:
+        frame = frames[text] = text_frame(text)
+    return frame
 
 
 def notification_frame(event: dict[str, Any]) -> dict[str, Any]:
@@ -155,6 +166,8 @@ class ChatConsumer(LiveConsumer):
         self.in_call = False
         self.outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=OUTBOX_LIMIT)
         self.overflowed = False
+        self.writing = False  # the writer holds events it has taken from the outbox and not yet sent
+        self.write_prepared = prepared_writer(self.scope)
         self.peers: dict[str, str] = {}  # call peer id -> channel name, learned from their signals
         self.frame_times: list[float] = []
         self.last_typing = 0.0
@@ -432,7 +445,18 @@ class ChatConsumer(LiveConsumer):
     # --- Events from the channel layer --------------------------------------------------------------------
 
     def deliver(self, event: dict[str, Any]) -> None:
-        """A room event from the hub: queued for this socket's writer, so the hub never waits on one connection."""
+        """A room event from the hub. A message frame goes straight out when nothing is waiting before it and the
+        socket can take it now (hearth.core.websocket_protocol); anything else is queued for this socket's writer,
+        so the hub never waits on one connection."""
+        if (
+            self.write_prepared is not None
+            and not self.writing
+            and self.outbox.empty()
+            and event.get("type") in FORWARDED
+        ):
+            text = self._frame_for(event)
+            if text is None or self.write_prepared(prepared_frame(event, text)):
+                return
         try:
             self.outbox.put_nowait(event)
         except asyncio.QueueFull:
@@ -444,7 +468,9 @@ class ChatConsumer(LiveConsumer):
         """Deliver the outbox in order. Whatever has piled up meanwhile goes in one `batch` frame: when the
         server falls behind, each write then carries more messages, so catching up gets cheaper, not dearer."""
         while True:
+            self.writing = False
             events = [await self.outbox.get()]
+            self.writing = True
             while len(events) < BATCH_LIMIT and not self.outbox.empty():
                 events.append(self.outbox.get_nowait())
             texts: list[str] = []

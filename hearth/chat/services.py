@@ -102,25 +102,33 @@ def send_message(
     reply_to: int | None = None,
     acknowledged: frozenset[str] = frozenset(),
 ) -> Sent:
-    """Screen, store and broadcast one message. Sending the same client_id again returns the stored message."""
+    """Screen, store and broadcast one message. Sending the same client_id again returns the stored message.
+
+    Retries are rare, so they are found where they fail (the unique client id, or a check that now refuses), not
+    looked for first: a query saved on every message, in the busiest write there is."""
     client_id = clean_client_id(client_id)
-    existing = Message.objects.filter(room=room, author=author, client_id=client_id).first()
-    if existing is not None:
-        return Sent(message=existing, created=False, decision=None)
-    check_send_message_permission(author, room)
-    body = clean_message(body)
-    check_rate_limit("chat", key=str(author.id), message="You're sending messages very fast. Please wait {wait}.")
-    target = _reply_target(author, room, reply_to)
-    screened = screen_text(
-        body,
-        community=room.community,
-        policy=SUPPORT_POLICY if room.kind == RoomKind.SUPPORT else None,
-        context=AnalysisContext(
-            is_reply=target is not None or room.kind == RoomKind.SUPPORT,
-            addressed=frozenset({target.author.username.lower()}) if target else frozenset(),
-        ),
-        acknowledged=acknowledged,
-    )
+    try:
+        check_send_message_permission(author, room)
+        body = clean_message(body)
+        check_rate_limit("chat", key=str(author.id), message="You're sending messages very fast. Please wait {wait}.")
+        target = _reply_target(author, room, reply_to)
+        screened = screen_text(
+            body,
+            community=room.community,
+            policy=SUPPORT_POLICY if room.kind == RoomKind.SUPPORT else None,
+            context=AnalysisContext(
+                is_reply=target is not None or room.kind == RoomKind.SUPPORT,
+                addressed=frozenset({target.author.username.lower()}) if target else frozenset(),
+            ),
+            acknowledged=acknowledged,
+        )
+    except (ApplicationError, PermissionDenied):
+        # A retry of a stored message is answered with it, even if a check would refuse it now (a mute since, or
+        # the limit the retry itself counts against): the message was accepted when it was sent.
+        stored = _stored(author, room, client_id)
+        if stored is None:
+            raise
+        return Sent(message=stored, created=False, decision=None)
     decision = screened.decision
     status = ContentStatus.HELD if decision.action == Action.HOLD else ContentStatus.PUBLISHED
     body_html = render_markdown(body)
@@ -152,12 +160,17 @@ def send_message(
             if item is not None:
                 events.moderators_alerted(message, item_id=item.id, risk_level=item.risk_level)
     except IntegrityError:
-        # The same client_id, sent twice at once: the first one won, and this transaction (its number too) is gone.
-        first = Message.objects.filter(room=room, author=author, client_id=client_id).first()
+        # This client_id is stored already (a retry, or the same send twice at once): this transaction, its number
+        # too, is gone, and the stored message is the answer.
+        first = _stored(author, room, client_id)
         if first is None:
             raise
         return Sent(message=first, created=False, decision=None)
     return Sent(message=message, created=True, decision=decision)
+
+
+def _stored(author: User, room: Room, client_id: str) -> Message | None:
+    return Message.objects.filter(room=room, author=author, client_id=client_id).first()
 
 
 def _take_number(room: Room) -> tuple[int, datetime]:

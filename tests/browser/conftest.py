@@ -120,7 +120,15 @@ def asgi_server(transactional_db):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            ws="hearth.core.websocket_protocol:Protocol",  # as make run: chat frames go out prepared
+            ws_per_message_deflate=False,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -225,7 +225,7 @@ def running(site: Site) -> Iterator[Site]:
             # As deploy/systemd/hearth-web@.service starts each process.
             command = [str(BIN / "uvicorn"), "config.asgi:application", "--host", "127.0.0.1", "--port", str(port),
                        "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--lifespan", "off",
-                       "--no-server-header", "--no-access-log", "--ws", "websockets-sansio",
+                       "--no-server-header", "--no-access-log", "--ws", "hearth.core.websocket_protocol:Protocol",
                        "--ws-per-message-deflate", "false",
                        "--log-config", str(DEPLOY / "uvicorn-logging.json")]  # fmt: skip
             with (site.work / f"uvicorn-{port}.log").open("wb") as log:

@@ -41,7 +41,7 @@ SERVER_COMMAND = [
     "off",
     "--no-access-log",
     "--ws",
-    "websockets-sansio",  # as make serve
+    "hearth.core.websocket_protocol:Protocol",  # as make serve
     "--ws-per-message-deflate",
     "false",
 ]

@@ -93,7 +93,10 @@ class Socket:
         await self.communicator.disconnect()
 
 
-async def connect(user: Any, room: Room, *, origin: bytes = ORIGIN, welcome: bool = True) -> Socket:
+async def connect(
+    user: Any, room: Room, *, origin: bytes = ORIGIN, welcome: bool = True, extensions: dict[str, Any] | None = None
+) -> Socket:
+    """`extensions`: ASGI extensions the stand-in server offers, beside the usual ones."""
     from config.asgi import application
 
     headers = [(b"origin", origin)]
@@ -101,6 +104,8 @@ async def connect(user: Any, room: Room, *, origin: bytes = ORIGIN, welcome: boo
         cookie = await asyncio.to_thread(session_cookie, user)
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, f"/ws/chat/{room.id}/", headers=headers)
+    if extensions:
+        communicator.scope["extensions"] = {**communicator.scope.get("extensions", {}), **extensions}
     connected, _ = await communicator.connect()
     assert connected, "the handshake was refused"
     socket = Socket(communicator)

@@ -3,12 +3,13 @@ race past the first check."""
 
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from hearth.chat.models import Message, Room
 from hearth.chat.services import lobby_for, send_message
+from hearth.core.errors import RateLimited
+from hearth.moderation.sanctions import sanction_member
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +26,12 @@ def test_messages_are_numbered_in_order_and_the_room_records_the_newest(member, 
     assert stored.last_message_at == sent[-1].message.created_at
 
 
-def test_a_client_id_sent_twice_at_once_is_stored_once_and_takes_no_number(member, community):
+def test_a_client_id_sent_twice_is_stored_once_and_takes_no_number(member, community):
     room = lobby_for(community)
     first = send_message(member, room, body="Is anyone around tonight?", client_id="client-id-race")
-    # The second send gets past the check for an existing message before the first one commits.
-    no_match = mock.MagicMock()
-    no_match.first.return_value = None
-    real_filter = Message.objects.filter
-    calls = {"n": 0}
-
-    def filter_missing_once(*args, **kwargs):
-        calls["n"] += 1
-        return no_match if calls["n"] == 1 else real_filter(*args, **kwargs)
-
-    with mock.patch.object(Message.objects, "filter", side_effect=filter_missing_once):
-        again = send_message(member, room, body="Is anyone around tonight?", client_id="client-id-race")
+    # Nothing looks for the stored message first: the second send reaches the insert, which the unique client id
+    # refuses, as it does when two sends of one message race.
+    again = send_message(member, room, body="Is anyone around tonight?", client_id="client-id-race")
     assert not again.created
     assert again.message.id == first.message.id
     assert Message.objects.filter(room=room).count() == 1
@@ -47,3 +39,36 @@ def test_a_client_id_sent_twice_at_once_is_stored_once_and_takes_no_number(membe
     assert Room.objects.get(id=room.id).last_seq == 1
     after = send_message(member, room, body="Still here.", client_id="client-id-next")
     assert after.message.seq == 2
+
+
+def test_a_retry_is_answered_with_the_stored_message_even_after_a_mute(member, moderator, community):
+    room = lobby_for(community)
+    first = send_message(member, room, body="Is anyone around tonight?", client_id="client-id-muted")
+    sanction_member(moderator, member, kind="mute", reason="Cooling off.", community=community, days=1)
+
+    again = send_message(member, room, body="Is anyone around tonight?", client_id="client-id-muted")
+
+    assert (again.created, again.message.id) == (False, first.message.id)
+    with pytest.raises(PermissionDenied):  # a new message is refused
+        send_message(member, room, body="And another thing.", client_id="client-id-after-mute")
+
+
+def test_a_retry_over_the_rate_limit_is_answered_with_the_stored_message(member, community, settings):
+    settings.HEARTH_API_RATE_LIMITS = {**settings.HEARTH_API_RATE_LIMITS, "chat": (1, 60)}
+    room = lobby_for(community)
+    first = send_message(member, room, body="Is anyone around tonight?", client_id="client-id-limit")
+
+    again = send_message(member, room, body="Is anyone around tonight?", client_id="client-id-limit")
+
+    assert (again.created, again.message.id) == (False, first.message.id)
+    with pytest.raises(RateLimited):
+        send_message(member, room, body="And another thing.", client_id="client-id-over-limit")
+
+
+def test_storing_a_message_takes_five_statements(member, community, django_assert_num_queries):
+    """The busiest write there is: a sanction check, the number, the message, its screening record, and the
+    transaction around the last three (a savepoint here, inside the test's transaction)."""
+    room = lobby_for(community)
+    send_message(member, room, body="Warming up.", client_id="client-id-warm")
+    with django_assert_num_queries(6):
+        send_message(member, room, body="Is anyone around tonight?", client_id="client-id-counted")
