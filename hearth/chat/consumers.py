@@ -42,7 +42,7 @@ from hearth.chat.hub import hub_for, room_group
 from hearth.chat.models import Room, RoomKind
 from hearth.chat.services import send_message, toggle_reaction
 from hearth.core.errors import ApplicationError, RateLimited
-from hearth.core.realtime import in_thread, user_group
+from hearth.core.realtime import group_send, in_thread, user_group
 from hearth.core.websocket_protocol import prepared_writer, text_frame
 from hearth.permissions import access_message, access_room, is_room_moderator
 from hearth.safety.analyzers.base import RiskLevel
@@ -385,7 +385,7 @@ class ChatConsumer(LiveConsumer):
         }
         if action in ("join", "leave"):
             self.in_call = action == "join"
-            await self.channel_layer.group_send(room_group(self.room.id), event)
+            await group_send(self.channel_layer, room_group(self.room.id), event)
             return
         target, data = self.peers.get(str(content.get("to"))), content.get("data")
         valid = (
@@ -421,7 +421,8 @@ class ChatConsumer(LiveConsumer):
         if now - self.last_typing < TYPING_EVERY_SECONDS:
             return
         self.last_typing = now
-        await self.channel_layer.group_send(
+        await group_send(
+            self.channel_layer,
             room_group(self.room.id),
             {"type": "chat.typing", "room": self.room.id, "user_id": self.user.id, "name": self.user.username},
         )
@@ -436,8 +437,8 @@ class ChatConsumer(LiveConsumer):
         await asyncio.sleep(presence.ANNOUNCE_EVERY_SECONDS)
         try:
             state = await in_thread(presence.present)(room_id)
-            await self.channel_layer.group_send(
-                room_group(room_id), {"type": "chat.presence", "room": room_id, **state}
+            await group_send(
+                self.channel_layer, room_group(room_id), {"type": "chat.presence", "room": room_id, **state}
             )
         except Exception:  # presence is a nicety: never let it take anything down
             logger.exception("Presence announcement failed for room %s", room_id)

@@ -7,7 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Coroutine
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from asgiref.sync import SyncToAsync, async_to_sync
 from channels.db import database_sync_to_async
@@ -31,6 +31,43 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+class GroupRoute(Protocol):
+    """Sends the events of some groups another way than the channel layer's groups (see route_groups)."""
+
+    async def send(self, layer: BaseChannelLayer, group: str, event: dict[str, Any]) -> None: ...
+
+    def send_sync(self, layer: BaseChannelLayer, group: str, event: dict[str, Any]) -> bool:
+        """From synchronous code with no event loop; False if the event should go through the layer after all."""
+        ...
+
+
+_routes: dict[str, GroupRoute] = {}
+
+
+def route_groups(prefix: str, route: GroupRoute) -> None:
+    """Events for groups whose names start with `prefix` go through `route` (hearth.chat.hub: chat rooms)."""
+    _routes[prefix] = route
+
+
+def _route_for(group: str) -> GroupRoute | None:
+    return next((route for prefix, route in _routes.items() if group.startswith(prefix)), None)
+
+
+async def group_send(layer: BaseChannelLayer, group: str, event: dict[str, Any]) -> None:
+    """Send `event` to every socket in `group`, by the group's route if it has one."""
+    route = _route_for(group)
+    if route is None:
+        await layer.group_send(group, event)
+    else:
+        await route.send(layer, group, event)
+
+
+def _group_send_sync(layer: BaseChannelLayer, group: str, event: dict[str, Any]) -> None:
+    route = _route_for(group)
+    if route is None or not route.send_sync(layer, group, event):
+        async_to_sync(layer.group_send)(group, event)
+
+
 def send_after_commit(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
@@ -46,11 +83,11 @@ def send_after_commit(group: str, event: dict[str, Any]) -> None:
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            async_to_sync(layer.group_send)(group, event)
+            _group_send_sync(layer, group, event)
             return
         # Synchronous code on an event loop's own thread (only scripts and tests that drive a browser do this):
         # async_to_sync refuses to run there, so a short-lived thread publishes instead.
-        worker = threading.Thread(target=async_to_sync(layer.group_send), args=(group, event))
+        worker = threading.Thread(target=_group_send_sync, args=(layer, group, event))
         worker.start()
         worker.join()
 
@@ -88,7 +125,7 @@ class _Publisher:
         while not self.queue.empty():
             group, event = self.queue.get_nowait()
             try:
-                await self.layer.group_send(group, event)
+                await group_send(self.layer, group, event)
             except Exception:  # the layer is down: the event is lost live, and clients catch up by number
                 logger.exception("Could not publish a %s event", event.get("type"))
 

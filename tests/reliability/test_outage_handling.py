@@ -255,7 +255,7 @@ class TestHubAfterLosingTheLayer:
             first, second = Subscriber(), Subscriber()
             await hub.join(7, first)
             await hub.join(7, second)
-            old_channel = hub.channel
+            old_channel = hub.source.channel
             for _ in range(50):  # the receive task fails at once
                 if not hub.rooms:
                     break
@@ -270,7 +270,7 @@ class TestHubAfterLosingTheLayer:
                 await asyncio.sleep(0.01)
             for task in hub.tasks:
                 task.cancel()
-            return first, second, third, old_channel, hub.channel
+            return first, second, third, old_channel, hub.source.channel
 
         first, second, third, old_channel, new_channel = run(scenario)
         assert first.events == second.events == [{"type": "chat.unavailable", "room": 7}]
