@@ -128,7 +128,8 @@ def forget_groups(redis_url: str, setup: Setup) -> None:
 
 @dataclass
 class Results:
-    latencies_ms: list[float] = field(default_factory=list)
+    # (time received, client_id) per delivery; latencies are worked out after the run, off the clients' hot path.
+    deliveries: list[tuple[float, str]] = field(default_factory=list)
     sent: int = 0
     acked: dict[str, int] = field(default_factory=dict)  # client_id -> seq, published messages only
     not_published: int = 0
@@ -138,13 +139,21 @@ class Results:
 
 
 def record_delivery(results: Results) -> Any:
+    record = results.deliveries.append
+
     def on_message(client: ChatClient, message: dict[str, Any], received_at: float, live: bool) -> None:
-        client_id = message["client_id"]
-        if client_id.startswith("bench"):
-            sent_ns = int(client_id.rsplit("-", 1)[1])
-            results.latencies_ms.append((received_at - sent_ns / 1e9) * 1000)
+        record((received_at, message["client_id"]))
 
     return on_message
+
+
+def latencies_ms(deliveries: list[tuple[float, str]]) -> list[float]:
+    """From receipt times and client ids: the send time travels in the client id (bench…-<monotonic ns>)."""
+    return [
+        (received_at - int(client_id.rsplit("-", 1)[1]) / 1e9) * 1000
+        for received_at, client_id in deliveries
+        if client_id.startswith("bench")
+    ]
 
 
 async def measure_loop_lag(results: Results, stop: asyncio.Event) -> None:
@@ -273,7 +282,7 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
     reconnects = sum(client.connections - 1 for client in clients)
     await asyncio.gather(*(client.close() for client in clients))
 
-    ordered = sorted(results.latencies_ms)
+    ordered = sorted(latencies_ms(results.deliveries))
     acks = sorted(results.ack_ms)
     lag = sorted(results.loop_lag_ms)
     summary: dict[str, Any] = {

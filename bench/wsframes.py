@@ -52,10 +52,10 @@ def encode_frame(opcode: int, payload: bytes) -> bytes:
 
 
 class FrameConnection(asyncio.Protocol):
-    """One websocket. `on_text(text, connection)` is called for each text message, in order, from the event loop
-    (the first may come before `open` returns)."""
+    """One websocket. `on_text(payload, connection)` is called with the UTF-8 bytes of each text message, in order,
+    from the event loop (the first may come before `open` returns)."""
 
-    def __init__(self, on_text: Callable[[str, FrameConnection], None]) -> None:
+    def __init__(self, on_text: Callable[[bytes, FrameConnection], None]) -> None:
         self.on_text = on_text
         self.transport: asyncio.Transport | None = None
         self.close_code: int | None = None
@@ -70,7 +70,7 @@ class FrameConnection(asyncio.Protocol):
     async def open(
         cls,
         url: str,
-        on_text: Callable[[str, FrameConnection], None],
+        on_text: Callable[[bytes, FrameConnection], None],
         *,
         headers: dict[str, str],
         timeout: float = 10.0,
@@ -111,6 +111,15 @@ class FrameConnection(asyncio.Protocol):
         self.transport = transport  # type: ignore[assignment]  # a stream transport (uvloop's is not a subclass)
 
     def data_received(self, data: bytes) -> None:
+        if self.handshake_done and not self.buffer and len(data) >= 4 and data[0] == 0x81:
+            # The usual case in a busy room: exactly one whole, unmasked text frame under 64 KB, read without
+            # copying it into the buffer (25,000 of these a second in the benchmark, on the servers' cores).
+            size, header = data[1], 2  # 127 (a 64-bit length) and the mask bit take the general path below
+            if size == 126:
+                size, header = (data[2] << 8) | data[3], 4
+            if data[1] <= 126 and len(data) == header + size:
+                self.on_text(data[header:], self)
+                return
         self.buffer += data
         if not self.handshake_done:
             end = self.buffer.find(b"\r\n\r\n")
@@ -170,7 +179,7 @@ class FrameConnection(asyncio.Protocol):
 
     def _frame(self, final: bool, opcode: int, payload: bytes) -> None:
         if opcode == TEXT and final:
-            self.on_text(payload.decode(), self)
+            self.on_text(payload, self)
         elif opcode in (TEXT, BINARY):
             self.fragment_opcode, self.fragments = opcode, [payload]
         elif opcode == CONTINUATION:
@@ -179,7 +188,7 @@ class FrameConnection(asyncio.Protocol):
                 whole = b"".join(self.fragments)
                 self.fragments = []
                 if self.fragment_opcode == TEXT:
-                    self.on_text(whole.decode(), self)
+                    self.on_text(whole, self)
         elif opcode == PING:
             self._write(PONG, payload)
         elif opcode == CLOSE:
