@@ -147,13 +147,25 @@ def record_delivery(results: Results) -> Any:
     return on_message
 
 
-def latencies_ms(deliveries: list[tuple[float, str]]) -> list[float]:
-    """From receipt times and client ids: the send time travels in the client id (bench…-<monotonic ns>)."""
-    return [
-        (received_at - int(client_id.rsplit("-", 1)[1]) / 1e9) * 1000
-        for received_at, client_id in deliveries
-        if client_id.startswith("bench")
-    ]
+def sent_and_latency_ms(deliveries: list[tuple[float, str]]) -> list[tuple[float, float]]:
+    """(send time, latency) per delivery: the send time travels in the client id (bench…-<monotonic ns>)."""
+    timed = []
+    for received_at, client_id in deliveries:
+        if client_id.startswith("bench"):
+            sent_at = int(client_id.rsplit("-", 1)[1]) / 1e9
+            timed.append((sent_at, (received_at - sent_at) * 1000))
+    return timed
+
+
+def p99_by_second(timed: list[tuple[float, float]]) -> list[float]:
+    """p99 latency of the messages sent in each second of the run: a backlog grows, a stall is one bad second."""
+    if not timed:
+        return []
+    start = min(sent_at for sent_at, _ in timed)
+    seconds: dict[int, list[float]] = {}
+    for sent_at, latency in timed:
+        seconds.setdefault(int(sent_at - start), []).append(latency)
+    return [round(percentile(sorted(seconds[second]), 0.99), 1) for second in sorted(seconds)]
 
 
 async def measure_loop_lag(results: Results, stop: asyncio.Event) -> None:
@@ -282,7 +294,8 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
     reconnects = sum(client.connections - 1 for client in clients)
     await asyncio.gather(*(client.close() for client in clients))
 
-    ordered = sorted(latencies_ms(results.deliveries))
+    timed = sent_and_latency_ms(results.deliveries)
+    ordered = sorted(latency for _, latency in timed)
     acks = sorted(results.ack_ms)
     lag = sorted(results.loop_lag_ms)
     summary: dict[str, Any] = {
@@ -309,6 +322,7 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
         "ack_p99_ms": round(percentile(acks, 0.99), 1),
         "connect_seconds": round(connect_seconds, 1),
         "client_loop_lag_p99_ms": round(percentile(lag, 0.99), 1),
+        "p99_ms_by_second": p99_by_second(timed),
         "cpu_cores": {name: round(value, 2) for name, value in cpu.items()},
         "machine_busy": round((busy_after - busy_before) / max(total_after - total_before, 1e-9), 2),
         "client": "websockets" if args.library_client else "wsframes",
@@ -335,6 +349,7 @@ def report(summary: dict[str, Any]) -> None:
     cores = ", ".join(f"{name} {value:.2f}" for name, value in summary["cpu_cores"].items())
     print(f"CPU (cores busy while sending): {cores}; whole machine {summary['machine_busy']:.0%} of all cores")
     print(f"client event loop lag p99: {summary['client_loop_lag_p99_ms']} ms")
+    print("p99 by second of sending (ms):", " ".join(f"{p99:.0f}" for p99 in summary["p99_ms_by_second"]))
     if summary["send_errors"]:
         print(f"send errors: {summary['send_errors']} (first: {summary.get('first_send_error')})")
     keys = ("clients", "rate", "p50_ms", "p95_ms", "p99_ms", "lost", "duplicated")
