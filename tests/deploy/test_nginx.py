@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from hearth.core.testing.loops import run
+
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 BIN = ROOT / ".venv" / "bin"
@@ -270,7 +272,7 @@ def test_nginx_in_front_of_two_uvicorn_processes(running: Site):
         [str(BIN / "python"), "manage.py", "shell", "-c", SIGN_IN],
         cwd=ROOT, env=running.env, check=True, capture_output=True, text=True,  # type: ignore[attr-defined]
     ).stdout.split()[-1]  # fmt: skip
-    head = asyncio.run(websocket_handshake(running.https, session))
+    head = run(lambda: websocket_handshake(running.https, session))
     assert head.startswith("HTTP/1.1 101"), head
 
     for _ in range(20):

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import itertools
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from hearth.chat.models import Room
+from hearth.core.testing.loops import run  # noqa: F401 (the chat tests take it from here)
 
 ORIGIN = b"http://127.0.0.1"
 _ids = itertools.count(1)
-
-
-def run(scenario: Callable[[], Awaitable[Any]]) -> Any:
-    """Run an async test scenario in its own event loop. When this thread already has a running loop (the
-    browser tests' Playwright driver, earlier in the same test process), the scenario runs in another thread."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(scenario())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, scenario()).result()
 
 
 def session_cookie(user: Any) -> str:

@@ -4,7 +4,6 @@ Transactional tests: inside a test transaction every read would (rightly) go to 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Iterator
 
@@ -18,6 +17,7 @@ from hearth.accounts.models import User
 from hearth.communities.models import Community
 from hearth.core import dbrouter
 from hearth.core.testing.factories import make_thread
+from hearth.core.testing.loops import run
 from hearth.forums.models import Post, Thread
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -164,4 +164,4 @@ def test_the_pin_survives_the_asgi_handler_between_the_view_and_the_middleware(c
         await sync_to_async(connections.close_all)()
         return int(response.cookies[dbrouter.PIN_COOKIE]["max-age"])
 
-    assert asyncio.run(post()) == 10
+    assert run(post) == 10

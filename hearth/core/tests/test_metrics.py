@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import os
 import signal
@@ -21,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from hearth.chat.services import lobby_for, send_message
 from hearth.core import metrics
 from hearth.core.testing.factories import make_thread, opening_post
+from hearth.core.testing.loops import run
 from hearth.moderation.models import QueueItem, QueueStatus
 from hearth.oncall.models import Alert, AlertTier
 from hearth.safety.models import ContentKind, Screening
@@ -211,7 +211,7 @@ def test_an_open_websocket_counts_until_its_application_returns():
         raise ConnectionResetError  # a socket that dies still stops counting
 
     with pytest.raises(ConnectionResetError):
-        asyncio.run(metrics.count_websockets(app)({"type": "websocket", "path": "/ws/chat/7/"}, None, None))
+        run(lambda: metrics.count_websockets(app)({"type": "websocket", "path": "/ws/chat/7/"}, None, None))
     assert seen == [before + 1]
     assert gauge._value.get() == before
     assert opened._value.get() == opened_before + 1

@@ -11,6 +11,7 @@ from channels.layers import InMemoryChannelLayer
 from django.db import transaction
 
 from hearth.core import realtime
+from hearth.core.testing.loops import run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +52,7 @@ def test_events_from_a_socket_thread_go_out_in_order_without_making_it_wait(
                 break
             await asyncio.sleep(0.01)
 
-    asyncio.run(scenario())
+    run(scenario)
     assert layer.sent == [("room", n) for n in range(5)]
     assert all(thread is not threading.main_thread() for thread in threads)
 

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from hearth.core.switch_interval import SwitchInterval, short_switches_while_sockets_open
+from hearth.core.testing.loops import run as run_scenario
 
 DEFAULT = 0.005
 SHORT = 0.0005
@@ -33,7 +34,7 @@ def wrapped(seen: list[float], gate: asyncio.Event | None = None, fail: bool = F
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    return run_scenario(lambda: coroutine)
 
 
 def test_a_page_request_keeps_the_default():

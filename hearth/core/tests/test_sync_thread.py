@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from hearth.core.sync_thread import on_one_thread
+from hearth.core.testing.loops import run as run_in_loop
 
 threads_seen: list[threading.Thread] = []
 
@@ -66,7 +67,7 @@ def three_requests(app) -> list[threading.Thread]:
         # And three at once.
         assert await asyncio.gather(*(get(app, "/thread") for _ in range(3))) == [200, 200, 200]
 
-    asyncio.run(run())
+    run_in_loop(run)
     return list(threads_seen)
 
 
