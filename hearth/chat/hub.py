@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 ROOM_GROUP_PREFIX = "chat.room."
 REFRESH_SECONDS = 3600  # re-subscribe hourly: channel-layer groups expire after a day
+SUBSCRIBE_SECONDS = 5  # for Redis to confirm a subscription
 
 
 def room_group(room_id: int) -> str:
@@ -88,17 +89,20 @@ class LayerRooms:
     def __init__(self, layer: BaseChannelLayer) -> None:
         self.layer = layer
         self.channel: str | None = None
+        self.subscribed = asyncio.Event()  # receive() has a channel to read
 
     async def subscribe(self, room_id: int) -> None:
         if self.channel is None:
             self.channel = await self.layer.new_channel()
         await self.layer.group_add(room_group(room_id), self.channel)
+        self.subscribed.set()
 
     async def unsubscribe(self, room_id: int) -> None:
         if self.channel is not None:
             await self.layer.group_discard(room_group(room_id), self.channel)
 
     async def receive(self) -> dict[str, Any]:
+        await self.subscribed.wait()
         event: dict[str, Any] = await self.layer.receive(str(self.channel))
         return event
 
@@ -116,25 +120,50 @@ class RedisRooms:
     def __init__(self, broadcast: Broadcast) -> None:
         self.broadcast = broadcast
         self.client = redis.asyncio.Redis.from_url(broadcast.url, socket_keepalive=True)
-        self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        self.pubsub = self.client.pubsub()
+        self.subscribed = asyncio.Event()  # the connection is in pub/sub mode: receive() may read
+        self.confirmations: dict[str, asyncio.Future[None]] = {}
 
     async def subscribe(self, room_id: int) -> None:
-        await self.pubsub.subscribe(self.broadcast.channel(room_group(room_id)))
+        """Returns once Redis confirms: a message published from then on reaches this process. The socket reads
+        the room's newest number after joining, so a message numbered after it is never missed live."""
+        channel = self.broadcast.channel(room_group(room_id))
+        confirmed = self.confirmations[channel] = asyncio.get_running_loop().create_future()
+        await self.pubsub.subscribe(channel)
+        self.subscribed.set()
+        try:
+            await asyncio.wait_for(confirmed, SUBSCRIBE_SECONDS)
+        except TimeoutError:
+            raise redis.exceptions.TimeoutError("Redis did not confirm a chat room subscription") from None
+        finally:
+            self.confirmations.pop(channel, None)
 
     async def unsubscribe(self, room_id: int) -> None:
         await self.pubsub.unsubscribe(self.broadcast.channel(room_group(room_id)))
 
     async def receive(self) -> dict[str, Any]:
+        """The next event (the hub's only reader of this connection, which also confirms subscriptions)."""
+        await self.subscribed.wait()
         while True:
             message = await self.pubsub.get_message(timeout=None)
-            if message is not None and message["type"] == "message":
+            if message is None:
+                continue
+            if message["type"] == "message":
                 event: dict[str, Any] = json.loads(message["data"])
                 return event
+            if message["type"] == "subscribe":
+                name = message["channel"].decode() if isinstance(message["channel"], bytes) else message["channel"]
+                confirmed = self.confirmations.get(name)
+                if confirmed is not None and not confirmed.done():
+                    confirmed.set_result(None)
 
     async def maintain(self, room_ids: list[int]) -> None:
         return None  # subscriptions last as long as the connection
 
     async def close(self) -> None:
+        for confirmed in self.confirmations.values():  # a join waiting for Redis fails now, not at its timeout
+            if not confirmed.done():
+                confirmed.set_exception(redis.exceptions.ConnectionError("The chat room subscription was lost"))
         for step in (self.pubsub.aclose, self.client.aclose):
             try:
                 await step()
@@ -159,6 +188,8 @@ class RoomHub:
         async with self.lock:
             if self.source is None:
                 self.source = self._new_source()
+                # Reading starts before the first subscription: on pub/sub the reader receives its confirmation.
+                self.tasks = [self.loop.create_task(self._receive(self.source)), self.loop.create_task(self._refresh())]
             first = not self.rooms[room_id]
             self.rooms[room_id].add(subscriber)
             if first:
@@ -169,8 +200,6 @@ class RoomHub:
                     if not self.rooms[room_id]:
                         del self.rooms[room_id]
                     raise
-            if not self.tasks:  # after the first subscription: a pub/sub connection has nothing to read before
-                self.tasks = [self.loop.create_task(self._receive(self.source)), self.loop.create_task(self._refresh())]
 
     async def leave(self, room_id: int, subscriber: Subscriber) -> None:
         async with self.lock:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import redis
+import redis.asyncio
 from channels.layers import InMemoryChannelLayer
 from channels_redis.core import RedisChannelLayer
 
@@ -67,6 +68,9 @@ def test_events_reach_every_subscribed_process_and_no_other_database():
         await there.join(room, b)
         await other_site.join(room, c)
         assert isinstance(here.source, RedisRooms)
+        # join() returned once Redis had confirmed both subscriptions: anything published from now on arrives.
+        numsub = await redis.asyncio.Redis.from_url(URL).pubsub_numsub(here.source.broadcast.channel(room_group(room)))
+        assert numsub[0][1] == 2
         await group_send(layer, room_group(room), {"type": "chat.message", "room": room, "seq": 1})
         # From synchronous code with no event loop (a background job): a plain Redis client publishes.
         worker = threading.Thread(
