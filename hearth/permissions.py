@@ -283,7 +283,7 @@ def _restricted(user_id: int | None, community_id: int | None) -> bool:
     if user_id is None:  # not signed in: nothing to restrict
         return False
     with connection.cursor() as cursor:
-        cursor.execute(_RESTRICTED_SQL, [user_id, *RESTRICTIONS, community_id, timezone.now()])
+        cursor.execute(_RESTRICTED_SQL, [user_id, *(kind.value for kind in RESTRICTIONS), community_id, timezone.now()])
         return cursor.fetchone() is not None
 
 
