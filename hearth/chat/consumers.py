@@ -5,7 +5,8 @@ Frames from the client (JSON objects):
   {"type": "send", "client_id": "…", "body": "…", "reply_to": N?, "acknowledge": ["…"]?, "redact": bool?}
   {"type": "react", "seq": N, "kind": "hug"}   toggles a support reaction
   {"type": "typing"}                      the others see "… is typing"
-  {"type": "ping"}                        keeps the person present in the room
+  {"type": "ping"}                        answered with pong (keeps quiet connections open through proxies;
+                                          presence needs nothing: the server refreshes it for open sockets)
 
 Frames to the client: welcome, history, message, update, removed, reactions, ack, nudge, error, typing,
 presence, alert (moderators only), notification, pong. Close codes: 4401 signed out from another device,
@@ -187,6 +188,7 @@ class ChatConsumer(LiveConsumer):
             await self._refuse("This chat isn't open to you.")
             return
         self.joined = True
+        presence.keeper().add(self.channel_name)
         self.writer = asyncio.get_running_loop().create_task(self._write())
         await hub_for(self.channel_layer).join(self.room.id, self)
         for group in self._groups():
@@ -234,6 +236,7 @@ class ChatConsumer(LiveConsumer):
         self.writer.cancel()
         for group in self._groups():
             await quietly(self.channel_layer.group_discard(group, self.channel_name))
+        presence.keeper().discard(self.channel_name)
         await in_thread(presence.leave)(self.channel_name)
         await self._announce_presence()
 
@@ -288,7 +291,6 @@ class ChatConsumer(LiveConsumer):
         elif kind == "call":
             await self._call(content)
         elif kind == "ping":
-            await in_thread(presence.touch)(self.channel_name)
             await self.send_json({"type": "pong"})
         else:
             await self.send_json({"type": "error", "code": "unknown_type", "detail": f"Unknown frame type: {kind}."})

@@ -1,10 +1,16 @@
 """Who is in a room right now: one row per open socket, shared by every server process through the database.
 
-A socket that dies without closing (its process was killed) stops refreshing its row and drops out after
-PRESENCE_TTL. Announcements are coalesced: many arrivals at once make one update per room per second."""
+Each process keeps the rows of its own open sockets fresh, all of them in one statement every HEARTBEAT_SECONDS
+(`Keeper`), rather than one statement per socket: a room of 500 would otherwise write 17 rows a second, queued on
+the same database thread as the room's messages. A socket whose process was killed stops being refreshed and drops
+out after PRESENCE_TTL; a connection that dies silently is closed by the server's websocket pings and leaves.
+Announcements are coalesced: many arrivals at once make one update per room per second."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -13,11 +19,15 @@ from django.utils import timezone
 
 from hearth.accounts.models import User
 from hearth.chat.models import Presence, Room
+from hearth.core.realtime import in_thread
+
+logger = logging.getLogger(__name__)
 
 PRESENCE_TTL = timedelta(seconds=90)
-HEARTBEAT_SECONDS = 30
+HEARTBEAT_SECONDS = 30  # a process refreshes its sockets' rows this often: well inside PRESENCE_TTL
 ANNOUNCE_EVERY_SECONDS = 1
 MAX_LISTED = 100
+REFRESH_BATCH = 1000  # sockets per statement
 
 
 def arrive(room: Room, user: User, channel_name: str) -> None:
@@ -30,8 +40,55 @@ def leave(channel_name: str) -> None:
     Presence.objects.filter(channel_name=channel_name).delete()
 
 
-def touch(channel_name: str) -> None:
-    Presence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+def refresh(channel_names: Sequence[str]) -> int:
+    """These sockets are still open: one statement per REFRESH_BATCH of them. Returns the rows refreshed."""
+    now = timezone.now()
+    refreshed = 0
+    for start in range(0, len(channel_names), REFRESH_BATCH):
+        batch = channel_names[start : start + REFRESH_BATCH]
+        refreshed += Presence.objects.filter(channel_name__in=batch).update(seen_at=now)
+    return refreshed
+
+
+class Keeper:
+    """Refreshes the presence rows of one event loop's open sockets while there are any."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.channel_names: set[str] = set()
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, channel_name: str) -> None:
+        self.channel_names.add(channel_name)
+        if self.task is None:
+            self.task = self.loop.create_task(self._run())
+
+    def discard(self, channel_name: str) -> None:
+        self.channel_names.discard(channel_name)
+
+    async def _run(self) -> None:
+        while self.channel_names:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            names = list(self.channel_names)
+            if not names:
+                break
+            try:
+                await in_thread(refresh)(names)
+            except Exception:  # the database is away: rows age, and the next round tries again
+                logger.exception("Refreshing the presence of %d sockets failed", len(names))
+        self.task = None
+
+
+_keepers: dict[int, Keeper] = {}
+
+
+def keeper() -> Keeper:
+    """The keeper of the running event loop (tests run several loops, one after another)."""
+    loop = asyncio.get_running_loop()
+    found = _keepers.get(id(loop))
+    if found is None or found.loop is not loop:
+        found = _keepers[id(loop)] = Keeper(loop)
+    return found
 
 
 def should_announce(room_id: int) -> bool:
