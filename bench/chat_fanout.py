@@ -28,6 +28,7 @@ from servers import (  # noqa: E402  # bench/ is this script's directory
     machine_busy_seconds,
     server_env,
     start_servers,
+    stolen_seconds,
 )
 
 # Settings are read once, when Django starts below: these are the ones the servers get too.
@@ -40,6 +41,7 @@ os.environ.update(SERVER_ENV)
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import gc  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import pstats  # noqa: E402
@@ -277,14 +279,24 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
     pids = {"server A": servers[0].process.pid, "server B": servers[1].process.pid, "clients": os.getpid()}
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     busy_before, total_before = machine_busy_seconds()
+    stolen_before = stolen_seconds()
     print(f"Sending {args.rate} messages/s for {args.seconds} s from {len(senders)} senders…", flush=True)
-    phase_started = time.monotonic()
-    send_seconds = await send_for(senders, results, rate=args.rate, seconds=args.seconds)
-    expected = set(results.acked.values())
-    await wait_for_deliveries(clients, expected, args.grace)
-    wall = time.monotonic() - phase_started  # sending, waiting for every answer, then for late deliveries
+    # The measuring process must not stop to collect its own garbage while it measures: a full collection of
+    # what it has recorded so far paused it for 150-370 ms, which it would then count as delivery latency.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        phase_started = time.monotonic()
+        send_seconds = await send_for(senders, results, rate=args.rate, seconds=args.seconds)
+        expected = set(results.acked.values())
+        await wait_for_deliveries(clients, expected, args.grace)
+        wall = time.monotonic() - phase_started  # sending, waiting for every answer, then for late deliveries
+    finally:
+        gc.enable()
     cpu = {name: (cpu_seconds(pid) - cpu_before[name]) / wall for name, pid in pids.items()}
     busy_after, total_after = machine_busy_seconds()
+    stolen = stolen_seconds() - stolen_before
     stop.set()
     await lag_task
 
@@ -325,6 +337,7 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
         "p99_ms_by_second": p99_by_second(timed),
         "cpu_cores": {name: round(value, 2) for name, value in cpu.items()},
         "machine_busy": round((busy_after - busy_before) / max(total_after - total_before, 1e-9), 2),
+        "machine_stolen": round(stolen / max(total_after - total_before, 1e-9), 3),
         "client": "websockets" if args.library_client else "wsframes",
     }
     if results.send_errors:
@@ -347,7 +360,10 @@ def report(summary: dict[str, Any]) -> None:
     print(f"lost: {summary['lost']}, duplicated: {summary['duplicated']}, reconnects: {summary['reconnects']}")
     print(f"send to ack (store, screen, answer): p50 {summary['ack_p50_ms']} ms, p99 {summary['ack_p99_ms']} ms")
     cores = ", ".join(f"{name} {value:.2f}" for name, value in summary["cpu_cores"].items())
-    print(f"CPU (cores busy while sending): {cores}; whole machine {summary['machine_busy']:.0%} of all cores")
+    print(
+        f"CPU (cores busy while sending): {cores}; whole machine {summary['machine_busy']:.0%} of all cores, "
+        f"of which taken by the host for other guests (steal): {summary['machine_stolen']:.1%}"
+    )
     print(f"client event loop lag p99: {summary['client_loop_lag_p99_ms']} ms")
     print("p99 by second of sending (ms):", " ".join(f"{p99:.0f}" for p99 in summary["p99_ms_by_second"]))
     if summary["send_errors"]:

@@ -184,6 +184,14 @@ def machine_busy_seconds() -> tuple[float, float]:
     return (total - idle) / tick, total / tick
 
 
+def stolen_seconds() -> float:
+    """CPU seconds, all cores, that the host gave to other guests while this machine wanted them ("steal").
+    On a shared virtual machine they come and go, and a run that lost many is slower for it."""
+    with open("/proc/stat", encoding="ascii") as f:
+        values = f.readline().split()[1:]
+    return int(values[7]) / os.sysconf("SC_CLK_TCK") if len(values) > 7 else 0.0
+
+
 def memory_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident set size of a process in MB, from /proc (VmRSS, VmHWM)."""
     values: dict[str, float] = {}
