@@ -1,9 +1,11 @@
-"""Experiment: three more ways to raise the crisis stacker's precision at 0.90 recall. (Not used by the analyzer.)
+"""Experiment: more ways to raise the crisis stacker's precision at 0.90 recall. (Not used by the analyzer.)
 
     .venv/bin/python tools/experiment_crisis_stacking.py stackers   # other stacker settings and a tree stacker
     .venv/bin/python tools/experiment_crisis_stacking.py cssrs      # C-SSRS "Supportive" posts as extra negatives
     HF_HUB_OFFLINE=1 .venv/bin/python tools/experiment_crisis_stacking.py distill    # needs torch (below)
     .venv/bin/python tools/experiment_crisis_stacking.py static     # static MiniLM token vectors as a 4th input
+    .venv/bin/python tools/experiment_crisis_stacking.py scoped [MODE...]   # character model with person scope
+    .venv/bin/python tools/experiment_crisis_stacking.py nb [ALPHA:C...]    # character model as NB-SVM
 
 A screening harness, not nested: the three first-level models of tools/train_crisis.py are fitted on each outer
 training part (same folds and seed) and score its test part; the stacker is then cross-validated on those
@@ -200,12 +202,97 @@ def static(data: Data) -> None:
             data.stacked(oof, f"+ static vectors, {dims} dims, C = {c} (alone {alone:.3f})", {"static": scores})
 
 
+def scoped_grams(norm: str, mode: str) -> dict[str, int]:
+    """Character n-grams as crisis.char_grams, but words in a clause whose nearest person word before them is
+    someone else (he, my brother, people...) are marked, so "want to die" said of another is a different
+    feature. mode "replace": marked words give only marked grams; "add": both; "you": mark second person too."""
+    words: dict[str, int] = {}
+    for clause in crisis._clauses(norm):
+        raw = [w for w in clause.text.split(" ") if w]
+        agent = "z"
+        for word, marked in zip(raw, crisis._mark_negation(raw), strict=True):
+            if word in crisis._FIRST_WORDS:
+                agent = "i"
+            elif word in crisis._GROUP_WORDS:
+                agent = "w"
+            elif word in crisis._SECOND_WORDS:
+                agent = "y"
+            elif word in crisis._OTHER_WORDS:
+                agent = "o"
+            other = mode != "none" and (agent == "o" or (mode == "you" and agent in "yw"))
+            keys = [marked]
+            if other:
+                keys = ["^" + marked] if mode != "add" else [marked, "^" + marked]
+            for key in keys:
+                words[key] = words.get(key, 0) + 1
+    counts: dict[str, int] = {}
+    for word, times in words.items():
+        padded = f" {word} "
+        for n in range(2, min(5, len(padded)) + 1):
+            for i in range(len(padded) - n + 1):
+                gram = padded[i : i + n]
+                counts[gram] = counts.get(gram, 0) + times
+    return counts
+
+
+def scoped(data: Data) -> None:
+    """The character model over person-scoped words (scoped_grams) instead of crisis.char_grams."""
+    oof = data.base_scores()
+    data.stacked(oof, "shipped recipe")
+    shipped = data.grams
+    for mode in sys.argv[2:] or ("none", "replace", "add", "you"):
+        data.grams = [scoped_grams(n, mode) for n in data.norms]
+        data.stacked(data.base_scores(), f"scoped character model ({mode})")
+    data.grams = shipped
+
+
+class _NBScaled:
+    """TF-IDF, then each column scaled by its naive Bayes log-count ratio (NB-SVM, Wang and Manning 2012)."""
+
+    def __init__(self, tfidf: Any, ratio: np.ndarray) -> None:
+        self.tfidf, self.ratio = tfidf, ratio
+
+    def transform(self, counts: Any) -> Any:
+        return self.tfidf.transform(counts).multiply(self.ratio).tocsr()
+
+
+def nb(data: Data) -> None:
+    """The character model as NB-SVM: TF-IDF columns scaled by log-count ratios before the logistic regression."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # type: ignore[import-untyped]
+
+    shipped = tc.fit_char
+    data.stacked(data.base_scores(), "shipped recipe")
+    for alpha, c in [(float(a), float(c)) for a, c in (v.split(":") for v in sys.argv[2:])] or [(1.0, 1.0), (1.0, 0.3)]:
+
+        def fit_char(grams: Any, y: np.ndarray, w: np.ndarray, alpha: float = alpha, c: float = c) -> Any:
+            df: dict[str, int] = {}
+            for counts in grams:
+                for gram in counts:
+                    df[gram] = df.get(gram, 0) + 1
+            vectoriser = DictVectorizer()
+            vectoriser.fit([{g: 1 for g, n in df.items() if n >= tc.CHAR_MIN_DF}])
+            counts_matrix = vectoriser.transform(grams)
+            binary = (counts_matrix > 0).astype(float)
+            bw = tc.balanced(y, w)
+            p = alpha + binary[y == 1].T @ bw[y == 1]
+            q = alpha + binary[y == 0].T @ bw[y == 0]
+            ratio = np.log((p / p.sum()) / (q / q.sum()))
+            scaled = _NBScaled(TfidfTransformer(sublinear_tf=True).fit(counts_matrix), ratio)
+            model = LogisticRegression(C=c, max_iter=3000, solver="lbfgs")
+            model.fit(scaled.transform(counts_matrix), y, sample_weight=bw)
+            return vectoriser, scaled, model
+
+        tc.fit_char = fit_char
+        data.stacked(data.base_scores(), f"NB-scaled character model (alpha {alpha}, C = {c})")
+    tc.fit_char = shipped
+
+
 def main() -> None:
     step = sys.argv[1] if len(sys.argv) > 1 else ""
     if step == "distill":
         distill()
-    elif step in ("stackers", "cssrs", "static"):
-        {"stackers": stackers, "cssrs": cssrs, "static": static}[step](Data())
+    elif step in ("stackers", "cssrs", "static", "scoped", "nb"):
+        {"stackers": stackers, "cssrs": cssrs, "static": static, "scoped": scoped, "nb": nb}[step](Data())
     else:
         sys.exit(__doc__)
 
