@@ -645,7 +645,7 @@ def seed(sizes: Sizes, *, seed_value: int = 1) -> Result:  # noqa: PLR0912, PLR0
             thread_anon = plan.thread_anon & allow_anon[plan.thread_comm]
             titles = []
             fields = ["id", "community", "author", "is_anonymous", "title", "created_at", "last_post_at",
-                      "last_post_number", "reply_count", "status"]  # fmt: skip
+                      "last_post_number", "last_published_number", "reply_count", "status"]  # fmt: skip
             with loader.table(Thread, fields) as out:
                 for t in range(sizes.threads):
                     title = bank.title()
@@ -655,7 +655,7 @@ def seed(sizes: Sizes, *, seed_value: int = 1) -> Result:  # noqa: PLR0912, PLR0
                     out.write((
                         t + 1, int(plan.thread_comm[t]) + 1, int(opener[t]) + 1, bool(thread_anon[t]), title,
                         to_dt(plan.thread_created[t]), to_dt(last_post_at[t]), int(plan.thread_replies[t]) + 1,
-                        int(visible_replies[t]), ContentStatus.PUBLISHED,
+                        int(plan.thread_replies[t]) + 1, int(visible_replies[t]), ContentStatus.PUBLISHED,
                     ))  # fmt: skip
             counts["threads"] = sizes.threads
 

@@ -24,6 +24,9 @@ class Thread(models.Model):
     # Kept exact by the services.
     last_post_at = models.DateTimeField(default=timezone.now)
     last_post_number = models.PositiveIntegerField(default=0)
+    # The highest number of a published post: what other members count as new. A held reply takes the next number
+    # (numbers stay gapless) but is nobody else's to read, so it must not show the thread as having something new.
+    last_published_number = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
     deleted_at = models.DateTimeField(null=True, blank=True)
     # Mirrors the opening post: a held or hidden opening post keeps the whole thread from other members.

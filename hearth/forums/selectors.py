@@ -74,7 +74,7 @@ def _decorate_thread(user: AnyUser, thread: Thread, opening: Post | None, read_u
     thread.author_label, thread.shown_anonymous = _author_label(user, thread, thread.community)  # type: ignore[attr-defined]
     if user.is_authenticated:
         last_read = read_upto or 0
-        thread.unread_count = max(thread.last_post_number - last_read, 0)  # type: ignore[attr-defined]
+        thread.unread_count = max(thread.last_published_number - last_read, 0)  # type: ignore[attr-defined]
         thread.never_read = read_upto is None  # type: ignore[attr-defined]
     else:
         thread.unread_count, thread.never_read = 0, False  # type: ignore[attr-defined]
@@ -258,7 +258,7 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
             }
             for kind, label in ReactionKind.choices
         ]
-    first_unread = read_upto + 1 if user.is_authenticated and read_upto < thread.last_post_number else None
+    first_unread = read_upto + 1 if user.is_authenticated and read_upto < thread.last_published_number else None
     return PostPage(posts=posts, number=page, num_pages=num_pages, first_unread=first_unread, read_upto=read_upto)
 
 

@@ -95,6 +95,7 @@ def create_thread(
         created_at=now,
         last_post_at=now,
         last_post_number=1,
+        last_published_number=1 if status == ContentStatus.PUBLISHED else 0,
         status=status,
     )
     post = Post.objects.create(
@@ -180,8 +181,9 @@ def add_reply(
     )
     if status == ContentStatus.PUBLISHED:
         Thread.objects.filter(id=thread.id).update(
-            last_post_number=number, reply_count=F("reply_count") + 1, last_post_at=now
+            last_post_number=number, last_published_number=number, reply_count=F("reply_count") + 1, last_post_at=now
         )
+        locked.last_published_number = thread.last_published_number = number
         Community.objects.filter(id=thread.community_id).update(post_count=F("post_count") + 1, last_activity_at=now)
     else:
         Thread.objects.filter(id=thread.id).update(last_post_number=number)

@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -192,11 +193,14 @@ def set_post_status(post: Post, status: str) -> None:
         return
     step = 1 if now_visible else -1
     community = Community.objects.filter(id=post.thread.community_id)
+    threads = Thread.objects.filter(id=post.thread_id)
+    if now_visible:  # a reply published after it was held is new to the thread's readers
+        threads.update(last_published_number=Greatest("last_published_number", Value(post.number)))
     if post.is_opening:
-        Thread.objects.filter(id=post.thread_id).update(status=status)
+        threads.update(status=status)
         community.update(thread_count=F("thread_count") + step, post_count=F("post_count") + step)
     else:
-        Thread.objects.filter(id=post.thread_id).update(reply_count=F("reply_count") + step)
+        threads.update(reply_count=F("reply_count") + step)
         community.update(post_count=F("post_count") + step)
 
 

@@ -11,7 +11,7 @@ from hearth.accounts.services import update_preferences
 from hearth.communities.models import MembershipRole
 from hearth.core.testing.factories import make_member, make_thread, opening_post
 from hearth.forums import selectors
-from hearth.forums.models import Post, ReactionKind, Thread
+from hearth.forums.models import ContentStatus, Post, ReactionKind, Thread
 from hearth.forums.reading import ANONYMOUS_LABEL
 from hearth.forums.selectors import (
     MAX_PAGE,
@@ -23,8 +23,13 @@ from hearth.forums.selectors import (
     thread_title_warnings,
 )
 from hearth.forums.services import add_reaction, add_reply, delete_post, edit_post, mark_read
+from hearth.moderation.models import QueueItem
+from hearth.moderation.services import approve_item
 
 MUTED = "A word or phrase you muted"
+
+# Held for a moderator under the default policy (high risk), written for this test.
+HELD_REPLY = "I'm going to kill myself tonight. I've already written my goodbye letters."
 
 
 def fresh(user: User) -> User:
@@ -176,6 +181,35 @@ class TestCommunityThreadsUnread:
         add_reply(other_member, made, body="Hugs")
 
         assert threads_by_title(fresh(member), community)["Mine"].unread_count == 1
+
+    def test_a_held_reply_is_nothing_new_to_others_until_a_moderator_publishes_it(
+        self, community, member, other_member, moderator
+    ):
+        made = make_thread(community, author=member, title="Quiet")
+        mark_read(other_member, made, up_to=1)
+        held = add_reply(member, made, body=HELD_REPLY)
+        assert held.status == ContentStatus.HELD
+
+        listed = threads_by_title(fresh(other_member), community)["Quiet"]
+        page = thread_posts(fresh(other_member), load_thread(made), page=1)
+        assert listed.unread_count == 0, "a held post must not show the thread as having something new"
+        assert page.first_unread is None
+        assert threads_by_title(fresh(member), community)["Quiet"].unread_count == 0, "the author read their own"
+
+        item = QueueItem.objects.get(object_id=held.id)
+        approve_item(moderator, item, reason="Reached out; the member is safe and wants it seen.")
+
+        assert threads_by_title(fresh(other_member), community)["Quiet"].unread_count == 1
+        assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 2
+
+    def test_replies_after_a_held_one_are_new(self, community, member, other_member):
+        made = make_thread(community, author=member, title="Later")
+        mark_read(other_member, made, up_to=1)
+        add_reply(member, made, body=HELD_REPLY)
+        add_reply(member, made, body="Sorry, rough night. Feeling steadier this morning.")
+
+        assert threads_by_title(fresh(other_member), community)["Later"].unread_count == 2
+        assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 2
 
 
 class TestCommunityThreadsListing:
