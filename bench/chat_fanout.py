@@ -294,6 +294,7 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
         wall = time.monotonic() - phase_started  # sending, waiting for every answer, then for late deliveries
     finally:
         gc.enable()
+        gc.unfreeze()
     cpu = {name: (cpu_seconds(pid) - cpu_before[name]) / wall for name, pid in pids.items()}
     busy_after, total_after = machine_busy_seconds()
     stolen = stolen_seconds() - stolen_before
@@ -336,7 +337,8 @@ async def run(args: argparse.Namespace, servers: list[Server], setup: Setup) -> 
         "client_loop_lag_p99_ms": round(percentile(lag, 0.99), 1),
         "p99_ms_by_second": p99_by_second(timed),
         "cpu_cores": {name: round(value, 2) for name, value in cpu.items()},
-        # CPU the host took for other guests is not the process's: this compares code when steal varies.
+        # Time the host gave to other guests is not counted as the servers' CPU, so steal sways this far less than
+        # latency (docs/performance.md): compare code changes by it when latency swings with the machine.
         "server_cpu_us_per_delivery": round((cpu["server A"] + cpu["server B"]) * wall * 1e6 / max(len(ordered), 1), 1),
         "machine_busy": round((busy_after - busy_before) / max(total_after - total_before, 1e-9), 2),
         "machine_stolen": round(stolen / max(total_after - total_before, 1e-9), 3),
