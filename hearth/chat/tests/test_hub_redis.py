@@ -17,8 +17,9 @@ from channels_redis.core import RedisChannelLayer
 from hearth.chat.hub import LayerRooms, RedisRooms, RoomHub, broadcast_for, room_group
 from hearth.chat.tests.helpers import run
 from hearth.core.realtime import _group_send_sync, group_send
+from hearth.core.testing.redis import REDIS_FOR_TESTS
 
-URL = "redis://127.0.0.1:6379/13"
+URL = REDIS_FOR_TESTS
 
 
 @pytest.fixture(autouse=True)

@@ -27,9 +27,10 @@ from django.urls import reverse
 from hearth.core import mail as background
 from hearth.core import tasks
 from hearth.core.testing.factories import UserFactory
+from hearth.core.testing.redis import REDIS_FOR_TESTS
 
 ROOT = Path(__file__).resolve().parents[3]
-REDIS = "redis://127.0.0.1:6379/13"
+REDIS = REDIS_FOR_TESTS
 ADDRESS = "heron@example.org"
 LINK = "https://hearth.example/accounts/password/reset/key/abc-123/"
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from hearth.chat.models import Message
 from hearth.chat.services import lobby_for, send_message
 from hearth.core.testing.factories import make_thread, opening_post
+from hearth.core.testing.redis import REDIS_FOR_TESTS
 from hearth.forums.models import ContentStatus, Post
 from hearth.forums.services import add_reply
 from hearth.moderation.models import QueueItem, QueueStatus
@@ -159,7 +160,7 @@ def test_the_command_rescreens_recent_content_in_place_without_a_broker(missed_r
 def test_with_a_broker_the_command_queues_batches_for_the_workers(
     missed_reply, community, member, settings, monkeypatch
 ):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"
+    settings.CELERY_BROKER_URL = REDIS_FOR_TESTS
     sent: list[tuple[str, list[int]]] = []
     monkeypatch.setattr(tasks.rescreen_content, "apply_async", lambda args: sent.append(tuple(args)))
     lobby = lobby_for(community)
