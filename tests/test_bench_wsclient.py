@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import wsclient
@@ -87,3 +89,28 @@ def test_a_skipped_number_is_not_waited_for(monkeypatch):
     last_seq, sent = run(scenario)
     assert last_seq == 3
     assert sent == []
+
+
+def test_the_number_set_answers_as_a_set_does():
+    seqs = wsclient.SeqSet([3, 1])
+    seqs.add(3)
+    seqs.add(1500)
+    assert len(seqs) == 3
+    assert 1 in seqs and 1500 in seqs
+    assert 2 not in seqs and 0 not in seqs and 1501 not in seqs and -1 not in seqs and "1" not in seqs
+    assert list(seqs) == [1, 3, 1500]
+    assert {1, 3} <= seqs
+    assert not {1, 2} <= seqs
+    assert {1, 2, 4} - seqs == {2, 4}
+    assert seqs == {1, 3, 1500} and seqs != {1, 3}
+    assert not wsclient.SeqSet()
+    with pytest.raises(ValueError, match="not negative"):
+        seqs.add(-1)
+
+
+def test_numbers_far_beyond_the_first_grow_the_set():
+    seqs = wsclient.SeqSet()
+    for seq in range(0, 100_000, 7):
+        seqs.add(seq)
+    assert len(seqs) == len(range(0, 100_000, 7))
+    assert set(seqs) == set(range(0, 100_000, 7))
