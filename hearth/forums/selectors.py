@@ -65,7 +65,9 @@ def with_author_pseudonym(qs: QuerySet[M]) -> QuerySet[M]:
     return qs.select_related("author").only(*columns_of(qs.model), *author_shown())
 
 
-def _decorate_thread(user: AnyUser, thread: Thread, opening: Post | None, read_upto: int | None) -> Thread:
+def _decorate_thread(
+    user: AnyUser, thread: Thread, opening: Post | None, read_upto: int | None, unread: int | None
+) -> Thread:
     reader = ReaderFilter.for_user(user)
     topics = opening.topics if opening else []
     body = opening.body if opening and reader.muted else ""
@@ -73,8 +75,9 @@ def _decorate_thread(user: AnyUser, thread: Thread, opening: Post | None, read_u
     thread.topic_labels = topic_labels(topics)  # type: ignore[attr-defined]
     thread.author_label, thread.shown_anonymous = _author_label(user, thread, thread.community)  # type: ignore[attr-defined]
     if user.is_authenticated:
-        last_read = read_upto or 0
-        thread.unread_count = max(thread.last_published_number - last_read, 0)  # type: ignore[attr-defined]
+        if read_upto is None:  # the thread's exact counters: every published post is new
+            unread = thread.reply_count + (1 if thread.status == ContentStatus.PUBLISHED else 0)
+        thread.unread_count = unread or 0  # type: ignore[attr-defined]
         thread.never_read = read_upto is None  # type: ignore[attr-defined]
     else:
         thread.unread_count, thread.never_read = 0, False  # type: ignore[attr-defined]
@@ -87,11 +90,30 @@ def decorate_threads(user: AnyUser, threads: list[Thread]) -> list[Thread]:
     fields = ["thread_id", "topics", *(["body"] if ReaderFilter.for_user(user).muted else [])]
     openings = {p.thread_id: p for p in Post.objects.filter(thread_id__in=ids, number=1).only(*fields)} if ids else {}
     reads: dict[int, int] = {}
+    unread: dict[int, int] = {}
     if user.is_authenticated and ids:
         reads = dict(
             ReadState.objects.filter(user=user, thread_id__in=ids).values_list("thread_id", "last_read_number")
         )
-    return [_decorate_thread(user, t, openings.get(t.id), reads.get(t.id)) for t in threads]
+        unread = _unread_counts(user, [t for t in threads if reads.get(t.id, 0) < t.last_published_number], reads)
+    return [_decorate_thread(user, t, openings.get(t.id), reads.get(t.id), unread.get(t.id)) for t in threads]
+
+
+def _unread_counts(user: AnyUser, threads: list[Thread], reads: dict[int, int]) -> dict[int, int]:
+    """Published posts after what the reader read, in the threads they have read part of: one query, and only when
+    one of them has a newer published post. Counting numbers instead would count held and hidden posts too, and
+    tell readers that something was held."""
+    ranges = Q()
+    for thread in threads:
+        if thread.id in reads:
+            ranges |= Q(thread_id=thread.id, number__gt=reads[thread.id])
+    if not ranges:
+        return {}
+    posts = Post.objects.filter(ranges, status=ContentStatus.PUBLISHED, deleted_at__isnull=True)
+    hidden = hidden_author_ids(user)
+    if hidden:
+        posts = posts.exclude(author_id__in=hidden)
+    return dict(posts.order_by().values("thread_id").annotate(n=Count("id")).values_list("thread_id", "n"))
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -258,8 +280,29 @@ def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
             }
             for kind, label in ReactionKind.choices
         ]
-    first_unread = read_upto + 1 if user.is_authenticated and read_upto < thread.last_published_number else None
+    first_unread = _first_unread(thread, posts, read_upto, hidden) if user.is_authenticated else None
     return PostPage(posts=posts, number=page, num_pages=num_pages, first_unread=first_unread, read_upto=read_upto)
+
+
+def _first_unread(thread: Thread, posts: list[Post], read_upto: int, hidden: frozenset[int]) -> int | None:
+    """The first published post after what the reader read (not read_upto + 1, which may be a held post). Found
+    on the page when the page starts at or before it; else one query, only when a newer post was published."""
+    if read_upto >= thread.last_published_number:
+        return None
+    if posts and posts[0].number <= read_upto + 1:
+        on_page = [p.number for p in posts if p.number > read_upto and _published(p)]
+        if on_page:
+            return on_page[0]
+    later = Post.objects.filter(
+        thread=thread, number__gt=read_upto, status=ContentStatus.PUBLISHED, deleted_at__isnull=True
+    )
+    if hidden:
+        later = later.exclude(author_id__in=hidden)
+    return later.order_by("number").values_list("number", flat=True).first()
+
+
+def _published(post: Post) -> bool:
+    return post.status == ContentStatus.PUBLISHED and post.deleted_at is None
 
 
 def thread_title_warnings(user: AnyUser, thread: Thread, page: PostPage) -> list[str]:

@@ -73,8 +73,10 @@ class ThreadOut(Schema):
     warnings: list[str] = Field(
         description="Why to collapse it for you (hidden topics, muted words); empty to show it."
     )
-    unread_count: int
-    never_read: bool
+    unread_count: int = Field(
+        description="Posts published since you last read the thread (held, hidden and deleted ones never count)."
+    )
+    never_read: bool = Field(description="You have never opened this thread.")
     is_deleted: bool
 
     @classmethod

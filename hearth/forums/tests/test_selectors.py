@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
+from hearth.accounts.blocks import block_member
 from hearth.accounts.models import User
 from hearth.accounts.services import update_preferences
 from hearth.communities.models import MembershipRole
@@ -24,7 +25,7 @@ from hearth.forums.selectors import (
 )
 from hearth.forums.services import add_reaction, add_reply, delete_post, edit_post, mark_read
 from hearth.moderation.models import QueueItem
-from hearth.moderation.services import approve_item
+from hearth.moderation.services import approve_item, set_post_status
 
 MUTED = "A word or phrase you muted"
 
@@ -202,14 +203,51 @@ class TestCommunityThreadsUnread:
         assert threads_by_title(fresh(other_member), community)["Quiet"].unread_count == 1
         assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 2
 
-    def test_replies_after_a_held_one_are_new(self, community, member, other_member):
+    def test_replies_after_a_held_one_are_new_and_the_held_one_is_not_counted(self, community, member, other_member):
+        """Counting post numbers would say "2 new" where one shows, telling readers that something was held."""
         made = make_thread(community, author=member, title="Later")
         mark_read(other_member, made, up_to=1)
         add_reply(member, made, body=HELD_REPLY)
         add_reply(member, made, body="Sorry, rough night. Feeling steadier this morning.")
 
-        assert threads_by_title(fresh(other_member), community)["Later"].unread_count == 2
-        assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 2
+        assert threads_by_title(fresh(other_member), community)["Later"].unread_count == 1
+        assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 3
+
+    def test_a_reply_hidden_after_it_was_published_is_no_longer_new(self, community, member, other_member):
+        made = make_thread(community, author=member, title="Hidden later")
+        mark_read(other_member, made, up_to=1)
+        reply = add_reply(member, made, body="Here is a reply that a moderator will hide.")
+        assert threads_by_title(fresh(other_member), community)["Hidden later"].unread_count == 1
+
+        set_post_status(reply, ContentStatus.HIDDEN)
+
+        assert threads_by_title(fresh(other_member), community)["Hidden later"].unread_count == 0
+        assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread is None
+
+    def test_deleted_replies_and_replies_by_someone_the_reader_blocked_are_not_new(
+        self, community, member, other_member
+    ):
+        made = make_thread(community, author=member, title="Mixed")
+        mark_read(other_member, made, up_to=1)
+        removed = add_reply(member, made, body="A reply its author deletes.")
+        delete_post(member, removed)
+        stranger = make_member(community)
+        add_reply(stranger, made, body="A reply by someone the reader blocks.")
+        add_reply(member, made, body="A reply the reader should see as new.")
+        block_member(fresh(other_member), stranger)
+
+        assert threads_by_title(fresh(other_member), community)["Mixed"].unread_count == 1
+        assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 4
+
+    def test_the_first_unread_post_on_a_later_page_is_found(self, community, member, other_member, settings):
+        settings.HEARTH_PAGE_SIZE = 2
+        made = make_thread(community, author=member, title="Long")
+        for n in range(4):
+            add_reply(member, made, body=f"Reply number {n + 2} in a long thread.")
+        mark_read(other_member, made, up_to=3)
+
+        assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 4
+        assert threads_by_title(fresh(other_member), community)["Long"].unread_count == 2
 
 
 class TestCommunityThreadsListing:
@@ -269,6 +307,25 @@ class TestCommunityThreadsQueries:
             make_thread(community, title=f"Thread {i}", anonymous=i % 2 == 0, topics=["graphic"] if i % 3 else [])
 
         self.assert_budget(django_assert_num_queries, other_member, community, expected_rows=20)
+
+    def test_new_replies_in_partly_read_threads_are_counted_in_one_more_query_for_1_or_20_threads(
+        self, community, member, other_member, django_assert_num_queries
+    ):
+        def partly_read(count: int) -> None:
+            for i in range(count):
+                made = make_thread(community, title=f"Read part {i}")
+                mark_read(other_member, made, up_to=1)
+                add_reply(make_member(community), made, body="A reply after the reader's last visit.")
+
+        def listed() -> list[int]:
+            reader = fresh(other_member)
+            with django_assert_num_queries(7):  # the six above, and the published posts after each read state
+                return [t.unread_count for t in community_threads(reader, community, page=1)]
+
+        partly_read(1)
+        assert listed() == [1]
+        partly_read(25)
+        assert listed() == [1] * 20
 
     def test_community_threads_for_a_visitor_needs_no_reader_queries(
         self, community, member, django_assert_num_queries
