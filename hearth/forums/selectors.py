@@ -154,7 +154,8 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
     """A page of a community's threads, most recently active first.
 
     Queries: how many there are (visible_thread_count; a count for moderators), threads (with author), their
-    opening posts, the reader's read states.
+    opening posts, the reader's read states, and (only when a partly read thread has newer posts) their unread
+    counts.
     """
     qs = Thread.objects.filter(community=community)
     hidden = hidden_author_ids(user)
@@ -220,7 +221,8 @@ def page_of_post(number: int) -> int:
 def thread_posts(user: AnyUser, thread: Thread, *, page: int) -> PostPage:
     """One page of a thread's posts with reactions and unread markers.
 
-    Queries: posts (with authors), reaction counts with the reader's own, the reader's read state.
+    Queries: posts (with authors), reaction counts with the reader's own, the reader's read state, and the first
+    unread published post when it is not on this page (_first_unread).
     Posts are numbered without gaps, so a page is a range of numbers: no count, no OFFSET.
     """
     size = page_size()
