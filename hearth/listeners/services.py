@@ -259,7 +259,8 @@ def hand_over(listener: User, request: SupportRequest, *, reason: str) -> Suppor
         raise ConflictError("This chat isn't active.", code="not_active")
     if request.handed_over_to_id is not None:
         raise ConflictError("A moderator has already been asked to join.", code="already_handed_over")
-    reason = clean_reason(reason)
+    # Read by moderators only; an address here may be what gets someone help.
+    reason = clean_reason(reason, member_sees=False)
     candidates = on_duty_moderators(None, role=ShiftRole.PRIMARY) or fallback_moderators(None)
     moderator = next((m for m in candidates if m.id not in (request.member_id, listener.id)), None)
     if moderator is None:

@@ -23,9 +23,11 @@ from hearth.notifications.services import notify
 from hearth.oncall.services import alert_on_call
 from hearth.permissions import check_staff_mfa, is_moderator, is_staff_moderator
 from hearth.safety.models import Screening
-from hearth.safety.policy import Decision
+from hearth.safety.policy import NUDGE_HARSH_WORDS, NUDGE_OWN_DETAILS, Decision, decide
+from hearth.safety.services import policy_for, screen_staff_text
 
 MAX_REASON = 1000
+_ALL_NUDGES = frozenset({NUDGE_OWN_DETAILS, NUDGE_HARSH_WORDS})
 
 # What the queue holds: forum posts and chat messages, moderated alike.
 Content = Post | Message
@@ -107,12 +109,17 @@ def content_noun(content: Content) -> str:
     return "message" if isinstance(content, Message) else "post"
 
 
-def clean_reason(reason: str) -> str:
+def clean_reason(reason: str, *, member_sees: bool = True) -> str:
+    """A moderator's reason or message. One a member will read passes the safety screen for staff text: it is
+    refused if it carries anyone's contact or identity details."""
     reason = reason.strip()
     if not reason:
-        raise ApplicationError("Give a reason: the member will see it.", code="reason_required")
+        ask = "Give a reason: the member will see it." if member_sees else "Give a reason."
+        raise ApplicationError(ask, code="reason_required")
     if len(reason) > MAX_REASON:
         raise ApplicationError(f"Keep the reason under {MAX_REASON} characters.", code="reason_too_long")
+    if member_sees:
+        screen_staff_text(reason)
     return reason
 
 
@@ -304,7 +311,7 @@ def reach_out(moderator: User, item: QueueItem, *, message: str) -> None:
 def edit_as_moderator(moderator: User, item: QueueItem, *, body: str, reason: str) -> Post:
     """Change a post's text (e.g. to take out method details), with a note every reader sees.
     The earlier text is kept as a revision, and the author is told why."""
-    from hearth.forums.services import clean_body  # noqa: PLC0415 (forums.services imports this module)
+    from hearth.forums.services import clean_body, clean_topics  # noqa: PLC0415 (forums.services imports this module)
     from hearth.lib.markdown import render_markdown  # noqa: PLC0415
 
     check_moderate_item_permission(moderator, item)
@@ -315,10 +322,18 @@ def edit_as_moderator(moderator: User, item: QueueItem, *, body: str, reason: st
     body = clean_body(body)
     if body == post.body:
         raise ConflictError("The text is unchanged.", code="unchanged")
+    # The new text is screened like any other: the moderator may not add contact details, and what the pipeline
+    # finds in it (content warnings, health labels, risk) is kept on the post. Nothing is held or nudged: the
+    # moderator is the reviewer, and the post's status is theirs to set.
+    assessment = screen_staff_text(body, already_there=post.body)
+    decision = decide(assessment, policy=policy_for(post.thread.community), acknowledged=_ALL_NUDGES)
     PostRevision.objects.create(post=post, body=post.body, topics=post.topics, editor=moderator)
     post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
+    post.topics = clean_topics([*post.topics, *decision.add_topics])
+    post.labels = sorted({*post.labels, *decision.labels})
+    post.risk_level = max(post.risk_level, int(decision.risk_level))
     post.moderator_note = f"Edited by a moderator: {reason}"[:300]
-    post.save(update_fields=["body", "body_html", "edited_at", "moderator_note"])
+    post.save(update_fields=["body", "body_html", "topics", "labels", "risk_level", "edited_at", "moderator_note"])
     log_action(moderator, ActionKind.EDIT, reason=reason, target=post, subject=post.author, item=item)
     notify(
         post.author,

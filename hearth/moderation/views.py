@@ -119,7 +119,10 @@ def _render_item(
         "topic_choices": SensitiveTopic.choices,
         "sanction_choices": SanctionKind.choices,
         "error": error,
+        # After an error the form comes back with what the moderator wrote, so nothing is lost.
         "reason": request.POST.get("reason", "") if error else "",
+        "message": request.POST.get("message", "") if error else "",
+        "body": request.POST.get("body") if error else None,
     }
     return render(request, "moderation/item/index.html", context, status=status)
 

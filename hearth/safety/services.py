@@ -97,6 +97,39 @@ def screen_text(
     return Screened(decision=decision, assessment=assessment)
 
 
+# What moderators write (reasons, outreach, appeal answers, edit notes) reaches members, and an edit note reaches every
+# reader: it must never carry anyone's contact or identity details. Names are not checked: moderators name
+# pseudonyms, services and helplines as a matter of course, and a name alone is the most error-prone finding.
+STAFF_REFUSED_KINDS = IDENTIFYING_KINDS - {"PERSON", "ORGANIZATION"}
+DETAIL_NAMES = {
+    "PHONE_NUMBER": "a phone number", "EMAIL_ADDRESS": "an email address", "STREET_ADDRESS": "a street address",
+    "POSTCODE": "a postcode", "SOCIAL_HANDLE": "a social media handle", "PROFILE_URL": "a profile link",
+    "PAYMENT_CARD": "a card number", "BANK_ACCOUNT": "bank details", "GOVERNMENT_ID": "an ID number",
+    "IP_ADDRESS": "an IP address",
+}  # fmt: skip
+
+
+def screen_staff_text(text: str, *, already_there: str = "") -> Assessment:
+    """Screen what a moderator writes for members to read; refuse it (ApplicationError) if it carries contact or
+    identity details. Details already in `already_there` (the member's own post, when a moderator edits it) stay
+    the member's choice. Crisis and toxicity findings do not stop it: moderators quote what they act on."""
+    assessment = analyze(text)
+    personal = _without_pseudonyms(assessment.personal, text)
+    found = [
+        d.kind
+        for d in personal.details
+        if d.kind in STAFF_REFUSED_KINDS and d.score >= WARN_MIN_SCORE and text[d.start : d.end] not in already_there
+    ]
+    if found:
+        named = " and ".join(DETAIL_NAMES[kind] for kind in dict.fromkeys(found))
+        raise ApplicationError(
+            f"This includes {named}. What moderators write must never carry anyone's contact or identity "
+            "details: take it out and try again.",
+            code="personal_details",
+        )
+    return replace(assessment, personal=personal)
+
+
 def _without_pseudonyms(personal: PersonalDetails, text: str) -> PersonalDetails:
     """Members' pseudonyms look like names ("QuietFern") or handles ("@QuietFern") but identify nobody here:
     they are not personal details."""
