@@ -75,7 +75,7 @@ def _decorate_thread(
     thread.topic_labels = topic_labels(topics)  # type: ignore[attr-defined]
     thread.author_label, thread.shown_anonymous = _author_label(user, thread, thread.community)  # type: ignore[attr-defined]
     if user.is_authenticated:
-        if read_upto is None:  # the thread's exact counters: every published post is new
+        if unread is None and read_upto is None:  # the thread's exact counters: every published post is new
             unread = thread.reply_count + (1 if thread.status == ContentStatus.PUBLISHED else 0)
         thread.unread_count = unread or 0  # type: ignore[attr-defined]
         thread.never_read = read_upto is None  # type: ignore[attr-defined]
@@ -102,18 +102,25 @@ def decorate_threads(user: AnyUser, threads: list[Thread]) -> list[Thread]:
 def _unread_counts(user: AnyUser, threads: list[Thread], reads: dict[int, int]) -> dict[int, int]:
     """Published posts after what the reader read, in the threads they have read part of: one query, and only when
     one of them has a newer published post. Counting numbers instead would count held and hidden posts too, and
-    tell readers that something was held."""
-    ranges = Q()
+    tell readers that something was held. Threads never read are counted here too when the reader blocked or
+    muted someone, since the thread's counters include those members' replies; otherwise the caller uses them."""
+    hidden = hidden_author_ids(user)
+    ranges, counted = Q(), []
     for thread in threads:
         if thread.id in reads:
             ranges |= Q(thread_id=thread.id, number__gt=reads[thread.id])
-    if not ranges:
+        elif not hidden:
+            continue
+        else:
+            ranges |= Q(thread_id=thread.id)
+        counted.append(thread.id)
+    if not counted:
         return {}
     posts = Post.objects.filter(ranges, status=ContentStatus.PUBLISHED, deleted_at__isnull=True)
-    hidden = hidden_author_ids(user)
     if hidden:
         posts = posts.exclude(author_id__in=hidden)
-    return dict(posts.order_by().values("thread_id").annotate(n=Count("id")).values_list("thread_id", "n"))
+    found = posts.order_by().values("thread_id").annotate(n=Count("id")).values_list("thread_id", "n")
+    return dict.fromkeys(counted, 0) | dict(found)
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -154,8 +161,8 @@ def community_threads(user: AnyUser, community: Community, *, page: int) -> Page
     """A page of a community's threads, most recently active first.
 
     Queries: how many there are (visible_thread_count; a count for moderators), threads (with author), their
-    opening posts, the reader's read states, and (only when a partly read thread has newer posts) their unread
-    counts.
+    opening posts, the reader's read states, and (only when a partly read thread has newer posts, or the reader
+    blocked someone and a thread is unread) their unread counts.
     """
     qs = Thread.objects.filter(community=community)
     hidden = hidden_author_ids(user)

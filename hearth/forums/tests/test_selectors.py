@@ -239,6 +239,19 @@ class TestCommunityThreadsUnread:
         assert threads_by_title(fresh(other_member), community)["Mixed"].unread_count == 1
         assert thread_posts(fresh(other_member), load_thread(made), page=1).first_unread == 4
 
+    def test_a_never_read_thread_does_not_count_replies_by_someone_the_reader_blocked(
+        self, community, member, other_member
+    ):
+        made = make_thread(community, author=member, title="Unopened")
+        stranger = make_member(community)
+        add_reply(stranger, made, body="A reply by someone the reader blocks.")
+        add_reply(member, made, body="A reply the reader should see as new.")
+        assert threads_by_title(fresh(other_member), community)["Unopened"].unread_count == 3
+        block_member(fresh(other_member), stranger)
+
+        listed = threads_by_title(fresh(other_member), community)["Unopened"]
+        assert (listed.unread_count, listed.never_read) == (2, True)
+
     def test_the_first_unread_post_on_a_later_page_is_found(self, community, member, other_member, settings):
         settings.HEARTH_PAGE_SIZE = 2
         made = make_thread(community, author=member, title="Long")
