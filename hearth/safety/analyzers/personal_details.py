@@ -301,6 +301,13 @@ _URL: Final = re.compile(
 _URL_TRAILING: Final = ".,;:!?)]}'\""
 
 _AT_HANDLE: Final = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@]|\.\w)")
+# "@everyone" in a chat, "@import" or "@media" in pasted CSS: words after an @ that name nobody.
+_NOT_HANDLES: Final = frozenset(
+    {
+        "everyone", "here", "channel", "all", "import", "media", "font", "keyframes", "charset", "supports",
+        "namespace", "page", "layer", "container",
+    }
+)  # fmt: skip
 _REDDIT_HANDLE: Final = re.compile(r"(?<![\w/])u/[A-Za-z0-9_-]{3,20}\b")
 _DISCORD_TAG: Final = re.compile(r"(?<![\w#])[A-Za-z0-9_.]{2,32}#\d{4}\b")
 _PLATFORMS: Final = (
@@ -337,7 +344,7 @@ def _find_web(text: str) -> Iterator[_Hit]:  # noqa: PLR0912 - one short loop pe
             # Most links are to articles and services, not to the writer: below WARN_MIN_SCORE.
             yield _Hit("URL", start, end, 0.45 if explicit else 0.4)
     for match in _AT_HANDLE.finditer(text):
-        if match.end() - match.start() >= 3:
+        if match.end() - match.start() >= 3 and match.group()[1:].lower() not in _NOT_HANDLES:
             yield _Hit("SOCIAL_HANDLE", match.start(), match.end(), 0.7)
     for match in _REDDIT_HANDLE.finditer(text):
         yield _Hit("SOCIAL_HANDLE", match.start(), match.end(), 0.8)

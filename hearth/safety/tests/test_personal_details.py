@@ -136,6 +136,13 @@ def test_social_handles_are_found(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text", ["@everyone the meeting moved to Friday", "<style>@import url(theme.css); @media print {}</style>"]
+)
+def test_words_after_an_at_that_name_nobody_are_not_handles(text: str) -> None:
+    assert [kind for kind, _ in found(text)] == []
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "https://www.instagram.com/moss.and.mist/",
