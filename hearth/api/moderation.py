@@ -123,7 +123,9 @@ def queue(request: HttpRequest) -> list[QueueItemOut]:
 
 @router.post("/moderation/items/{item_id}/actions", response={200: QueueItemOut, **errors(*UNSAFE, 404, 409)})
 def act(request: HttpRequest, item_id: int, payload: ActionIn) -> QueueItemOut:
-    """Act on a queue item. Every action except claim/unclaim needs a reason, which the member sees."""
+    """Act on a queue item. Every action except claim/unclaim needs a reason, which the member sees. A reason,
+    message or edited text that carries anyone's contact or identity details (phone, email, address, handle,
+    profile link, card, bank, ID or IP details) is refused with 400 and code `personal_details`."""
     user = member_of(request)
     item = access_queue_item(user, item_id)
     if item is None:
