@@ -10,6 +10,8 @@
     HF_HUB_OFFLINE=1 .venv/bin/python tools/experiment_crisis_stacking.py finetune FOLD TOKENS EPOCHS RATE  # torch
     .venv/bin/python tools/experiment_crisis_stacking.py scoped [MODE...]   # character model with person scope
     .venv/bin/python tools/experiment_crisis_stacking.py nb [ALPHA:C...]    # character model as NB-SVM
+    .venv/bin/python tools/experiment_crisis_stacking.py sources    # errors at the 0.90-recall point by source
+    .venv/bin/python tools/experiment_crisis_stacking.py counterfactual [CHARS:WEIGHT...]  # swapped-word negatives
 
 A screening harness, not nested: the three first-level models of tools/train_crisis.py are fitted on each outer
 training part (same folds and seed) and score its test part; the stacker is then cross-validated on those
@@ -52,7 +54,8 @@ import train_crisis as tc  # noqa: E402
 from hearth.safety.analyzers import crisis  # noqa: E402
 from hearth.safety.analyzers.crisis import extract_all  # noqa: E402
 
-CACHE = Path("/tmp/hearth_crisis_stacking")
+# STACKING_CACHE=DIR keeps a variant's features apart from the shipped recipe's.
+CACHE = Path(os.environ.get("STACKING_CACHE", "/tmp/hearth_crisis_stacking"))
 CONTEXT_DIR = Path("/tmp/hearth_ctx")
 VECTORS, TOKENS = CACHE / "token_vectors.npy", CACHE / "tokens.txt"
 
@@ -436,15 +439,103 @@ def nb(data: Data) -> None:
     tc.fit_char = shipped
 
 
+# Counterfactual negatives: a short risk statement with its risk words swapped for everyday ones keeps the frame
+# ("I was ready to take them all") and loses the risk, as the hard negatives in crisis_rallypoint do.
+_RISK_WORDS = re.compile(
+    r"\b(?:suicide|suicidal|kill(?:ing|ed)? (?:myself|me)|kms|die|dying|died|dead|death|"
+    r"end(?:ing)? (?:it all|it|my life|things|everything)|take my (?:own )?life|overdos(?:e|ed|ing)|od|pills?|"
+    r"meds|tablets|rope|noose|hang(?:ing)? myself|gun|pistol|shoot(?:ing)? myself|jump(?:ing)?|bridge|"
+    r"cut(?:ting)? myself|cutting|razors?|blades?|bleed(?:ing)?|self harm|harm(?:ing)? myself|hurt(?:ing)? myself|"
+    r"unalive|gone|disappear|goodbye)\b",
+    re.IGNORECASE,
+)
+_EVERYDAY = (
+    "cookies", "the paperwork", "dinner", "pictures", "my car", "the garden", "a nap", "the gym", "coffee",
+    "the laundry", "music", "the trip", "my homework", "a walk", "the dishes", "lunch", "the game", "a movie",
+)  # fmt: skip
+
+
+def counterfactual_rows(data: Data, max_chars: int) -> dict[int, tuple[tc.Features, dict[str, int]]]:
+    """For each short positive with risk words, the same text with each risk word swapped for an everyday one."""
+    cache = CACHE / f"counterfactual_{max_chars}.pkl"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())  # type: ignore[no-any-return]  # noqa: S301 - own cache
+    out: dict[int, tuple[tc.Features, dict[str, int]]] = {}
+    for i, row in enumerate(data.rows):
+        if not data.y[i] or len(row.text) > max_chars or not _RISK_WORDS.search(row.text):
+            continue
+        n = iter(range(10**6))
+        swapped = _RISK_WORDS.sub(lambda _m, i=i, n=n: _EVERYDAY[(i * 7 + next(n)) % len(_EVERYDAY)], row.text)
+        text, sentences, grams = extract_all(swapped)
+        out[i] = ((text, sentences), grams)
+    cache.write_bytes(pickle.dumps(out))
+    return out
+
+
+def counterfactual(data: Data) -> None:
+    """Counterfactual negatives from each training part's own short positives (never from its test part)."""
+    data.stacked(data.base_scores(), "shipped recipe")
+    for spec in sys.argv[2:] or ["300:1", "300:0.5", "1000:1"]:
+        max_chars, weight = int(spec.split(":")[0]), float(spec.split(":")[1])
+        extra = counterfactual_rows(data, max_chars)
+        oof = np.zeros((len(data.rows), 3))
+        for a, b in data.folds:
+            mine = [extra[i] for i in a if i in extra]
+            base = tc.BaseModels(
+                [data.features[i] for i in a] + [e[0] for e in mine],
+                [data.grams[i] for i in a] + [e[1] for e in mine],
+                np.concatenate([data.y[a], np.zeros(len(mine), dtype=int)]),
+                np.concatenate([data.w[a], np.full(len(mine), weight)]),
+            )
+            oof[b] = base.predict([data.features[i] for i in b], [data.grams[i] for i in b])
+        data.stacked(oof, f"+ {len(extra)} counterfactuals (<= {max_chars} chars, weight {weight})")
+
+
+def sources(data: Data) -> None:
+    """Where the stacked recipe's errors are at each test fold's 0.90-recall point: per rallypoint `source`, how
+    many positives it finds and how many negatives it flags (counts only, summed over the five test folds)."""
+    oof = data.base_scores()
+    meta = tc.meta_matrix(data.features, oof)
+    x = DictVectorizer(sparse=False).fit_transform(meta)
+    with (tc.DATASETS / "crisis_rallypoint" / "dev.csv").open(encoding="utf-8") as f:
+        source = [r["source"] for r in csv.DictReader(f)]
+    flagged = np.zeros(len(data.rows), dtype=bool)
+    for a, b in data.folds:
+        model = LogisticRegression(C=tc.C_STACK, max_iter=3000)
+        model.fit(x[a], data.y[a], sample_weight=tc.balanced(data.y[a], data.w[a]))
+        probs = model.predict_proba(x[b])[:, 1]
+        rows = [data.rows[i] for i in b]
+        for threshold in np.arange(0.99, 0.0, -0.005):
+            if tc.metrics(data.fired[b] | (probs >= threshold), rows)["rp_recall"] >= 0.90:
+                break
+        flagged[b] = data.fired[b] | (probs >= threshold)
+    table: dict[str, list[int]] = {}
+    for i, name in enumerate(source):
+        counts = table.setdefault(name, [0, 0, 0, 0])  # positives, found, negatives, flagged
+        counts[0 if data.y[i] else 2] += 1
+        counts[1 if data.y[i] else 3] += int(flagged[i])
+    print(f"{'source':34s} {'stb':>5s} {'found':>6s} {'none':>5s} {'flagged':>8s}")
+    for name, (pos, found, neg, wrong) in sorted(table.items()):
+        print(f"{name:34s} {pos:5d} {found:6d} {neg:5d} {wrong:8d}")
+    total = [sum(v[k] for v in table.values()) for k in range(4)]
+    print(f"{'all':34s} {total[0]:5d} {total[1]:6d} {total[2]:5d} {total[3]:8d}  precision "
+          f"{total[1] / max(total[1] + total[3], 1):.3f}")  # fmt: skip
+
+
+STEPS: dict[str, Callable[[Data], None]] = {
+    "stackers": stackers, "cssrs": cssrs, "static": static, "contextual": contextual, "scoped": scoped, "nb": nb,
+    "concat": concat, "finetune": finetune, "sources": sources, "counterfactual": counterfactual,
+}  # fmt: skip
+
+
 def main() -> None:
     step = sys.argv[1] if len(sys.argv) > 1 else ""
     if step == "distill":
         distill()
     elif step == "embed":
         embed([int(v) for v in sys.argv[2:]] or [128, 256])
-    elif step in ("stackers", "cssrs", "static", "contextual", "scoped", "nb", "concat", "finetune"):
-        steps = {"stackers": stackers, "cssrs": cssrs, "static": static, "contextual": contextual, "scoped": scoped}
-        (steps | {"nb": nb, "concat": concat, "finetune": finetune})[step](Data())
+    elif step in STEPS:
+        STEPS[step](Data())
     else:
         sys.exit(__doc__)
 
