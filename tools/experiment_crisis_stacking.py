@@ -464,9 +464,9 @@ def counterfactual_rows(data: Data, max_chars: int) -> dict[int, tuple[tc.Featur
     for i, row in enumerate(data.rows):
         if not data.y[i] or len(row.text) > max_chars or not _RISK_WORDS.search(row.text):
             continue
-        n = iter(range(10**6))
-        swapped = _RISK_WORDS.sub(lambda _m, i=i, n=n: _EVERYDAY[(i * 7 + next(n)) % len(_EVERYDAY)], row.text)
-        text, sentences, grams = extract_all(swapped)
+        pieces = _RISK_WORDS.split(row.text)  # the text between risk words (the pattern captures nothing)
+        swaps = [_EVERYDAY[(i * 7 + k) % len(_EVERYDAY)] for k in range(len(pieces) - 1)]
+        text, sentences, grams = extract_all("".join(p + w for p, w in zip(pieces, [*swaps, ""], strict=True)))
         out[i] = ((text, sentences), grams)
     cache.write_bytes(pickle.dumps(out))
     return out
