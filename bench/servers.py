@@ -1,11 +1,13 @@
-"""Starting and stopping Hearth's uvicorn servers for the benchmarks, and measuring the processes they run.
+"""Starting and stopping Hearth's uvicorn servers, and measuring the processes they run.
 
-Imported by the benchmark scripts (bench/ is on their sys.path); it imports neither Django nor the app, so a
-script can set its environment before Django starts.
+Imported by the benchmark scripts (bench/ is on their sys.path) and by the multi-process tests (tests/realtime,
+tests/reliability); it imports neither Django nor the app, so a script can set its environment before Django starts.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -70,6 +72,12 @@ class Server:
         children = [pid for pid in _children(self.process.pid) if "resource_tracker" not in _command_line(pid)]
         return children or [self.process.pid]
 
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to close its sockets or leave its groups."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             # SIGINT rather than SIGTERM: uvicorn re-raises the signal once it has shut down, and only
@@ -103,6 +111,12 @@ def healthy(url: str) -> bool:
         return False
 
 
+def die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the starting process dies, so no server outlives a crashed run."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def start_server(
     name: str,
     env: dict[str, str],
@@ -112,9 +126,10 @@ def start_server(
     workers: int = 0,
     profile: bool = False,
     extra: tuple[str, ...] = (),
+    port: int | None = None,
 ) -> Server:
-    """One uvicorn server on a free port; with `workers`, a supervisor and that many worker processes."""
-    port = free_port()
+    """One uvicorn server on `port` or a free one; with `workers`, a supervisor and that many worker processes."""
+    port = port or free_port()
     log = workdir / f"server-{name}.log"
     command = [sys.executable]
     if profile:
@@ -122,8 +137,15 @@ def start_server(
     command += ["-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), *UVICORN_FLAGS, *extra]
     if workers:
         command += ["--workers", str(workers)]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
+    with log.open("ab") as out:
+        process = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,  # noqa: PLW1509 (it only calls prctl, which is safe after fork)
+        )
     return Server(name=name, port=port, process=process, log=log)
 
 

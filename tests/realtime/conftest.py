@@ -8,17 +8,8 @@ use Redis, on a database index of their own (one per xdist worker), flushed befo
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -26,25 +17,11 @@ import pytest
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-# bench/ is not a package: its client is imported the way its scripts import it.
+# bench/ is not a package: its client and server helpers are imported the way its scripts import them.
 sys.path.insert(0, str(ROOT / "bench"))
 
-STARTUP_SECONDS = 30
-SERVER_COMMAND = [
-    sys.executable,
-    "-m",
-    "uvicorn",
-    "config.asgi:application",
-    "--host",
-    "127.0.0.1",
-    "--lifespan",
-    "off",
-    "--no-access-log",
-    "--ws",
-    "hearth.core.websocket_protocol:Protocol",  # as make serve
-    "--ws-per-message-deflate",
-    "false",
-]
+from servers import Server, start_server, wait_until_healthy  # noqa: E402
+
 # Redis keeps databases 0-15; the realtime tests use the top ones, away from the 0 that CI and the bench use.
 FIRST_REDIS_DB = 15
 
@@ -64,71 +41,6 @@ def _database_url() -> str:
     host = s["HOST"] or "localhost"
     port = f":{s['PORT']}" if s["PORT"] else ""
     return f"postgres://{auth}@{host}{port}/{quote(s['NAME'], safe='')}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM when the test process dies, so no server outlives a crashed run."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def url(self, room_id: int) -> str:
-        return f"ws://127.0.0.1:{self.port}/ws/chat/{room_id}/"
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def kill(self) -> None:
-        """SIGKILL: the process gets no chance to close its sockets or leave its groups."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-    def log_tail(self) -> str:
-        try:
-            return self.log.read_text(errors="replace")[-3000:]
-        except OSError:
-            return ""
-
-
-def _wait_healthy(server: Server, deadline: float) -> None:
-    url = f"http://127.0.0.1:{server.port}/healthz"
-    while True:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"server {server.name} exited ({server.process.returncode}):\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"server {server.name} did not answer {url} in {STARTUP_SECONDS}s:\n{server.log_tail()}")
-        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -170,22 +82,8 @@ def chat_servers(realtime_env, transactional_db, tmp_path):
     }
     servers: list[Server] = []
     try:
-        for name in ("A", "B"):
-            port = _free_port()
-            log = tmp_path / f"server-{name}.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [*SERVER_COMMAND, "--port", str(port)],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    preexec_fn=_die_with_parent,  # noqa: PLW1509 (it only calls prctl, which is safe after fork)
-                )
-            servers.append(Server(name=name, port=port, process=process, log=log))
-        deadline = time.monotonic() + STARTUP_SECONDS
-        for server in servers:
-            _wait_healthy(server, deadline)
+        servers += [start_server(name, env, tmp_path) for name in ("A", "B")]
+        wait_until_healthy(servers)
         yield servers
     finally:
         for server in servers:

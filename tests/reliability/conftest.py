@@ -1,7 +1,8 @@
 """Real server processes for the reliability tests: uvicorn on the test database (PostgreSQL only), started,
 killed and started again on the same port; and a Redis server that a test owns, to stop and start.
 
-The server helpers come from tests/realtime/conftest.py, Chromium's path and flags from tests/browser/conftest.py.
+The server helpers come from bench/servers.py (as for the benchmarks and tests/realtime), Chromium's path and
+flags from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
@@ -24,16 +25,11 @@ from django.conf import settings
 from django.db import connection
 
 from tests.browser.conftest import AXE, CHROMIUM, CHROMIUM_ARGS
-from tests.realtime.conftest import (
-    ROOT,
-    SERVER_COMMAND,
-    STARTUP_SECONDS,
-    Server,
-    _database_url,
-    _die_with_parent,
-    _free_port,
-    _wait_healthy,
-)
+from tests.realtime.conftest import _database_url
+from tests.realtime.conftest import start_server as start_uvicorn  # the name is this module's fixture
+
+# bench/ is on sys.path: tests.realtime.conftest puts it there.
+from servers import Server, die_with_parent, free_port, wait_until_healthy  # isort: skip
 
 Starter = Callable[..., Server]
 
@@ -74,20 +70,9 @@ def start_server(postgres_only, tmp_path) -> Iterator[Starter]:
                 env[name_] = _keys(name_)
         if redis_url:
             env["REDIS_URL"] = redis_url
-        port = port or _free_port()
-        log = tmp_path / f"server-{name}.log"
-        with log.open("ab") as out:
-            process = subprocess.Popen(
-                [*SERVER_COMMAND, "--port", str(port)],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509 (it only calls prctl, which is safe after fork)
-            )
-        server = Server(name=name, port=port, process=process, log=log)
+        server = start_uvicorn(name, env, tmp_path, port=port)
         servers.append(server)
-        _wait_healthy(server, time.monotonic() + STARTUP_SECONDS)
+        wait_until_healthy([server])
         return server
 
     try:
@@ -101,7 +86,7 @@ class RedisServer:
     """A redis-server of the test's own, with nothing saved to disk, that can be stopped and started again."""
 
     def __init__(self, directory: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.directory = directory
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -116,7 +101,7 @@ class RedisServer:
             command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509
+            preexec_fn=die_with_parent,  # noqa: PLW1509
         )
         deadline = time.monotonic() + 10
         while True:

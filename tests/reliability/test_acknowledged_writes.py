@@ -138,7 +138,7 @@ def test_every_acknowledged_write_survives_a_sigkill_of_the_server(start_server,
         create_api_token(make_member(community, username=f"SteadyWriter{n}"), name="burst")[1] for n in range(WRITERS)
     ]
     server = start_server("A")
-    origin, url = server.origin, server.url(lobby.id)
+    origin, url = server.base_url, server.url(lobby.id)
     burst = Burst()
 
     async def scenario() -> None:
@@ -185,7 +185,7 @@ def test_every_acknowledged_write_survives_a_sigkill_of_the_server(start_server,
         by_writer.setdefault(int(client_id[6 : client_id.index("-")]), {})[client_id] = body
 
     async def retry_all() -> list[dict[str, dict[str, Any]]]:
-        return list(await asyncio.gather(*(resend(again.url(lobby.id), again.origin, tokens[w], frames)
+        return list(await asyncio.gather(*(resend(again.url(lobby.id), again.base_url, tokens[w], frames)
                                            for w, frames in by_writer.items())))  # fmt: skip
 
     answers = {cid: frame for result in run(retry_all) for cid, frame in result.items()}

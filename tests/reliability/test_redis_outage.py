@@ -106,7 +106,7 @@ def test_forums_keep_working_while_redis_is_down_and_live_chat_comes_back_by_its
     heron_token = create_api_token(heron, name="outage")[1]
     otter_token = create_api_token(otter, name="outage")[1]
     server = start_server("R", redis_url=redis_server.url)
-    origin, url = server.origin, server.url(lobby.id)
+    origin, url = server.base_url, server.url(lobby.id)
 
     ui = browser_page.do
     heron_cookie = session_cookie(heron)
