@@ -42,6 +42,16 @@ def test_report_hide_appeal(live_server, new_page, check_axe):
     moderator.locator(".queue-item").filter(has_text="Reported post").get_by_role("link").click()
     expect(moderator.get_by_role("heading", name="Why it is here")).to_be_visible()
     check_axe(moderator, label="queue item for a report")
+    # A private message with an email address in it is refused, and comes back as it was typed.
+    outreach = "Write to me at steady.cedar@example.org if you want to talk."
+    moderator.get_by_label("A private message to BrightRobin21").fill(outreach)
+    moderator.get_by_role("button", name="Send").click()
+    expect(moderator.get_by_text("This includes an email address.")).to_be_visible()
+    expect(moderator.get_by_label("A private message to BrightRobin21")).to_have_value(outreach)
+    check_axe(moderator, label="queue item with a refused message")
+    moderator.get_by_label("A private message to BrightRobin21").fill("How are you doing? Reply here any time.")
+    moderator.get_by_role("button", name="Send").click()
+    expect(moderator.get_by_text("Done. The member has been told")).to_be_visible()
     moderator.get_by_label("Reason (the member will see it)").fill("It reads as unkind to another carer.")
     moderator.get_by_role("button", name="Hide from members").click()
     expect(moderator.get_by_text("Done. The member has been told")).to_be_visible()
