@@ -29,7 +29,7 @@ from hearth.moderation.services import (
 )
 from hearth.notifications.services import notify
 from hearth.safety.models import ContentKind
-from hearth.safety.policy import NUDGE_HARSH_WORDS, NUDGE_OWN_DETAILS
+from hearth.safety.policy import ALL_NUDGES
 from hearth.safety.services import record_screening, screen_text
 
 APPEALABLE = (ActionKind.HIDE, ActionKind.WARN, ActionKind.MUTE, ActionKind.SUSPEND, ActionKind.EDIT)
@@ -54,7 +54,7 @@ def appeal_decision(appellant: User, entry: AuditLogEntry, *, statement: str) ->
     if len(statement) > 2000:
         raise ApplicationError("Keep your appeal under 2,000 characters.", code="too_long")
     # Read by moderators only: screened (so someone struggling is offered help) but never nudged or held.
-    screened = screen_text(statement, acknowledged=frozenset({NUDGE_OWN_DETAILS, NUDGE_HARSH_WORDS}))
+    screened = screen_text(statement, acknowledged=ALL_NUDGES)
     record_screening(screened, author=appellant, kind=ContentKind.APPEAL, community=None, content=None)
     try:
         with transaction.atomic():

@@ -19,7 +19,7 @@ from hearth.oncall.services import alert_on_call
 from hearth.permissions import memberships_of
 from hearth.safety.analyzers.base import RiskLevel
 from hearth.safety.models import ContentKind
-from hearth.safety.policy import NUDGE_HARSH_WORDS, NUDGE_OWN_DETAILS, Decision
+from hearth.safety.policy import ALL_NUDGES, Decision
 from hearth.safety.services import record_screening, screen_text
 
 # How soon a moderator should look, by what the reporter says.
@@ -33,7 +33,7 @@ def _screen_report_details(reporter: User, details: str, community: Community | 
     who is struggling themselves is offered help too."""
     if not details:
         return None
-    screened = screen_text(details, community=community, acknowledged=frozenset({NUDGE_OWN_DETAILS, NUDGE_HARSH_WORDS}))
+    screened = screen_text(details, community=community, acknowledged=ALL_NUDGES)
     record_screening(screened, author=reporter, kind=ContentKind.REPORT, community=community, content=None)
     return screened.decision
 

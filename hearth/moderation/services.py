@@ -23,11 +23,10 @@ from hearth.notifications.services import notify
 from hearth.oncall.services import alert_on_call
 from hearth.permissions import check_staff_mfa, is_moderator, is_staff_moderator
 from hearth.safety.models import Screening
-from hearth.safety.policy import NUDGE_HARSH_WORDS, NUDGE_OWN_DETAILS, Decision, decide
-from hearth.safety.services import policy_for, screen_staff_text
+from hearth.safety.policy import ALL_NUDGES, Decision, decide
+from hearth.safety.services import screen_staff_text
 
 MAX_REASON = 1000
-_ALL_NUDGES = frozenset({NUDGE_OWN_DETAILS, NUDGE_HARSH_WORDS})
 
 # What the queue holds: forum posts and chat messages, moderated alike.
 Content = Post | Message
@@ -326,7 +325,7 @@ def edit_as_moderator(moderator: User, item: QueueItem, *, body: str, reason: st
     # finds in it (content warnings, health labels, risk) is kept on the post. Nothing is held or nudged: the
     # moderator is the reviewer, and the post's status is theirs to set.
     assessment = screen_staff_text(body, already_there=post.body)
-    decision = decide(assessment, policy=policy_for(post.thread.community), acknowledged=_ALL_NUDGES)
+    decision = decide(assessment, acknowledged=ALL_NUDGES)
     PostRevision.objects.create(post=post, body=post.body, topics=post.topics, editor=moderator)
     post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
     post.topics = clean_topics([*post.topics, *decision.add_topics])

@@ -51,6 +51,8 @@ class CommunityPolicy:
 # Nudges an author can acknowledge ("post anyway") on a second submission.
 NUDGE_OWN_DETAILS = "own_details"
 NUDGE_HARSH_WORDS = "harsh_words"
+# For text nobody should be asked to rewrite (reports, appeals, re-screening, moderators' edits).
+ALL_NUDGES = frozenset({NUDGE_OWN_DETAILS, NUDGE_HARSH_WORDS})
 
 # Moderator attention: how urgent the queue item is, and how soon someone should respond (minutes).
 RESPONSE_TARGET_MINUTES = {

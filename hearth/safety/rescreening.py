@@ -29,14 +29,13 @@ from hearth.moderation.models import QueueItem, QueueStatus
 from hearth.moderation.services import enqueue_content
 from hearth.safety.analyzers.base import AnalysisContext
 from hearth.safety.models import ContentKind, Screening
-from hearth.safety.policy import NUDGE_HARSH_WORDS, NUDGE_OWN_DETAILS, CommunityPolicy
+from hearth.safety.policy import ALL_NUDGES, CommunityPolicy
 from hearth.safety.services import Screened, record_screening, screen_text
 
 logger = logging.getLogger(__name__)
 
 POSTS, MESSAGES = "posts", "messages"
 SKIPPED, SCREENED, QUEUED = "skipped", "screened", "queued"
-_ACKNOWLEDGED = frozenset({NUDGE_OWN_DETAILS, NUDGE_HARSH_WORDS})
 
 
 def recent_ids(kind: str, *, since: datetime) -> Iterator[int]:
@@ -106,7 +105,7 @@ def _screen(
     text: str, *, community: Community | None, context: AnalysisContext | None, policy: CommunityPolicy | None
 ) -> Screened | None:
     try:
-        return screen_text(text, community=community, context=context, acknowledged=_ACKNOWLEDGED, policy=policy)
+        return screen_text(text, community=community, context=context, acknowledged=ALL_NUDGES, policy=policy)
     except ApplicationError as exc:  # a refusal: stored content cannot be refused now; a moderator may hide it
         logger.warning("Re-screening: the pipeline refused stored content (%s)", exc.code)
         return None
